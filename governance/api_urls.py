@@ -1,0 +1,16 @@
+"""The API root: each app registers its viewsets on one router."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from grids import api as grids_api
+
+router = DefaultRouter()
+grids_api.register(router)
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("users/me/", grids_api.MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]

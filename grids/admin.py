@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import (
+    Community,
+    Department,
+    DutyShift,
+    GridCell,
+    SubDistrict,
+    TrainingAttendance,
+    TrainingSession,
+    User,
+    Zone,
+    ZoneTeam,
+)
+
+
+@admin.register(SubDistrict)
+class SubDistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "district_name", "case_prefix"]
+
+
+class CommunityInline(admin.TabularInline):
+    model = Community
+    fields = ["name", "code", "kind"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "subdistrict", "leader"]
+    list_select_related = ["subdistrict", "leader"]
+    inlines = [CommunityInline]
+    raw_id_fields = ["leader"]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "zone", "grid_head", "specialist", "households", "population"]
+    list_filter = ["zone", "kind"]
+    list_select_related = ["zone", "grid_head", "specialist"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["grid_head", "specialist"]
+
+
+@admin.register(GridCell)
+class GridCellAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "community", "households", "population"]
+    list_filter = ["community__zone"]
+    list_select_related = ["community"]
+    search_fields = ["code", "name"]
+
+
+class ZoneTeamInline(admin.TabularInline):
+    model = ZoneTeam
+    extra = 0
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "phone", "is_active", "sort"]
+    list_filter = ["kind", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ZoneTeamInline]
+
+
+@admin.register(ZoneTeam)
+class ZoneTeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "zone", "phone"]
+    list_filter = ["department", "zone"]
+    list_select_related = ["department", "zone"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "role", "worker_kind", "zone", "community", "department", "is_active"]
+    list_filter = ["role", "worker_kind", "zone", "is_active"]
+    list_select_related = ["zone", "community", "department"]
+    search_fields = ["username", "first_name", "last_name", "phone"]
+    filter_horizontal = ["grid_cells", "groups", "user_permissions"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Role and organisation"),
+            {"fields": ["role", "phone", "zone", "community", "department", "worker_kind", "community_post", "grid_cells"]},
+        ),
+    ]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = TrainingAttendance
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "level", "zone", "trainer", "starts_at", "hours"]
+    list_filter = ["kind", "level", "zone"]
+    inlines = [AttendanceInline]
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    list_display = ["community", "officer", "starts_at", "ends_at"]
+    list_filter = ["community__zone", "community"]
+    list_select_related = ["community", "officer"]
+    raw_id_fields = ["officer"]
+    date_hierarchy = "starts_at"

@@ -1,0 +1,91 @@
+"""One FilterSet per listed model, used by both the pages and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.choices import CommunityKind, Role, WorkerKind
+from grids.models import Community, Department, GridCell, TrainingSession, User, Zone
+
+
+def _visible_zones(request):
+    return Zone.objects.visible_to(request.user) if request else Zone.objects.none()
+
+
+def _visible_communities(request):
+    return Community.objects.visible_to(request.user) if request else Community.objects.none()
+
+
+class TextSearchMixin:
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+
+class ZoneFilter(TextSearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("name",)
+
+    class Meta:
+        model = Zone
+        fields = ["q"]
+
+
+class CommunityFilter(TextSearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    zone = django_filters.ModelChoiceFilter(queryset=_visible_zones, label=_("Zone"))
+    kind = django_filters.ChoiceFilter(choices=CommunityKind.choices, label=_("Kind"))
+    search_fields = ("name", "code")
+
+    class Meta:
+        model = Community
+        fields = ["q", "zone", "kind"]
+
+
+class GridCellFilter(TextSearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    zone = django_filters.ModelChoiceFilter(field_name="community__zone", queryset=_visible_zones, label=_("Zone"))
+    community = django_filters.ModelChoiceFilter(queryset=_visible_communities, label=_("Community"))
+    search_fields = ("name", "code")
+
+    class Meta:
+        model = GridCell
+        fields = ["q", "zone", "community"]
+
+
+class DepartmentFilter(TextSearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("name", "slug")
+
+    class Meta:
+        model = Department
+        fields = ["q", "kind", "is_active"]
+
+
+class UserFilter(TextSearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+    worker_kind = django_filters.ChoiceFilter(choices=WorkerKind.choices, label=_("Grid worker kind"))
+    zone = django_filters.ModelChoiceFilter(method="filter_zone", queryset=_visible_zones, label=_("Zone"))
+    community = django_filters.ModelChoiceFilter(queryset=_visible_communities, label=_("Community"))
+    search_fields = ("username", "first_name", "last_name")
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "worker_kind", "zone", "community"]
+
+    def filter_zone(self, queryset, name, value):
+        return queryset.filter(Q(zone=value) | Q(community__zone=value))
+
+
+class TrainingSessionFilter(TextSearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("title", "trainer")
+
+    class Meta:
+        model = TrainingSession
+        fields = ["q", "kind", "level", "zone"]

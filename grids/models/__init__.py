@@ -1,0 +1,17 @@
+from grids.models.people import User, UserQuerySet
+from grids.models.rosters import DutyShift, TrainingAttendance, TrainingSession
+from grids.models.territory import Community, Department, GridCell, SubDistrict, Zone, ZoneTeam
+
+__all__ = [
+    "Community",
+    "Department",
+    "DutyShift",
+    "GridCell",
+    "SubDistrict",
+    "TrainingAttendance",
+    "TrainingSession",
+    "User",
+    "UserQuerySet",
+    "Zone",
+    "ZoneTeam",
+]
