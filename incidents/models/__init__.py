@@ -1,0 +1,3 @@
+from incidents.models.calendar import CalendarDay, CalendarYear, DayKind, WorkingPeriod
+
+__all__ = ["CalendarDay", "CalendarYear", "DayKind", "WorkingPeriod"]
