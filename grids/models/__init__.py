@@ -1,3 +1,4 @@
+from grids.models.notifications import Notification
 from grids.models.people import User, UserQuerySet
 from grids.models.rosters import DutyShift, TrainingAttendance, TrainingSession
 from grids.models.territory import Community, Department, GridCell, SubDistrict, Zone, ZoneTeam
@@ -7,6 +8,7 @@ __all__ = [
     "Department",
     "DutyShift",
     "GridCell",
+    "Notification",
     "SubDistrict",
     "TrainingAttendance",
     "TrainingSession",
