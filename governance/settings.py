@@ -117,7 +117,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
+}
+# The escalation ladder: a case still overdue this many hours after its yellow card gets a red one.
+ESCALATION_RED_AFTER_HOURS = env_int("ESCALATION_RED_AFTER_HOURS", 24, minimum=1)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "grids.User"
@@ -183,6 +187,11 @@ if MAP_TILES not in ("osm", "tianditu", "none"):
 TIANDITU_KEY = env_str("TIANDITU_KEY")
 if MAP_TILES == "tianditu" and not TIANDITU_KEY:
     raise ConfigurationError("MAP_TILES=tianditu needs TIANDITU_KEY")
+
+# --- Notifications ------------------------------------------------------------------------------
+# Channels besides the in-app inbox, as dotted paths of classes with name and send(notification).
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", [])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

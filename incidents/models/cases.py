@@ -1,0 +1,215 @@
+"""A case (incident), its stage deadlines, photos and its append-only timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.choices import Role
+from incidents.choices import Escalation, EventKind, Severity, Source, Stage, Status
+from incidents.workcalendar import LimitKind
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IncidentQuerySet:
+        """The one definition of which cases a user may see (ARCHITECTURE.md, roles table)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.sees_everything:
+            return self
+        role = user.role
+        if role == Role.ZONE_LEADER:
+            return self.filter(zone_id=user.zone_id)
+        if role == Role.COMMUNITY:
+            return self.filter(community_id=user.community_id)
+        if role == Role.GRID_WORKER:
+            return self.filter(Q(grid_cell__in=user.grid_cells.all()) | Q(reporter=user))
+        if role == Role.DEPARTMENT:
+            mine = self.filter(department_id=user.department_id)
+            return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
+        return self.none()
+
+    def open(self) -> IncidentQuerySet:
+        from incidents.choices import OPEN_STATUSES
+
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now) -> IncidentQuerySet:
+        return self.filter(due_at__lte=now)
+
+
+class Incident(models.Model):
+    code = models.CharField(_("case code"), max_length=20, unique=True)
+    category = models.ForeignKey("incidents.Category", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("category"))
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Territory is denormalised from the cell so that scoping and queues filter on one indexed column.
+    grid_cell = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("grid cell"))
+    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("community"))
+    zone = models.ForeignKey("grids.Zone", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("zone"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.GRID_WORKER)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents", verbose_name=_("reporter")
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates", verbose_name=_("duplicate of")
+    )
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    # The status a suspended case goes back to on resume.
+    resume_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    department = models.ForeignKey(
+        "grids.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("department")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_incidents",
+        verbose_name=_("assignee"),
+    )
+    result = models.TextField(_("handling result"), blank=True)
+
+    # The running stage's clock. due_at is empty when no clock runs (final, disputed, paused).
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    # While paused (suspended, extension pending): what was left of the limit, in its unit's seconds.
+    paused_remaining = models.IntegerField(null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(_("supervision"), choices=Escalation.choices, default=Escalation.NONE)
+    extension_pending = models.BooleanField(_("extension pending"), default=False)
+
+    return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        indexes = [
+            models.Index(fields=["zone", "status", "-reported_at"], name="incident_zone_queue"),
+            models.Index(fields=["department", "status", "-reported_at"], name="incident_dept_queue"),
+            models.Index(fields=["community", "-reported_at"], name="incident_community"),
+            models.Index(fields=["grid_cell", "-reported_at"], name="incident_cell"),
+            models.Index(fields=["status", "-reported_at"], name="incident_status"),
+            # The escalation sweep reads only cases whose clock runs.
+            models.Index(fields=["due_at"], name="incident_due_running", condition=Q(due_at__isnull=False)),
+            models.Index(fields=["warn_at"], name="incident_warn_running", condition=Q(due_at__isnull=False, escalation=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        from incidents.choices import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+
+class StageDeadline(models.Model):
+    """One run of a stage's clock: when it started, when it is due, how it ended."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="deadlines")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    limit_amount = models.DecimalField(_("limit"), max_digits=6, decimal_places=2)
+    limit_kind = models.CharField(_("unit"), max_length=16, choices=LimitKind.choices)
+    started_at = models.DateTimeField(_("started"))
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    on_time = models.BooleanField(_("on time"), null=True)
+    extended = models.BooleanField(_("extended"), default=False)
+
+    class Meta:
+        verbose_name = _("stage deadline")
+        verbose_name_plural = _("stage deadlines")
+        ordering = ["started_at", "pk"]
+        indexes = [models.Index(fields=["incident", "finished_at"], name="deadline_current")]
+
+
+class IncidentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The case timeline is append-only: events are never updated.")
+
+    def delete(self):
+        raise TypeError("The case timeline is append-only: events are never deleted.")
+
+
+class IncidentEvent(models.Model):
+    """One line of a case's timeline. Append-only: never updated, never deleted."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    objects = IncidentEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["incident", "created_at"], name="event_incident_time"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_time"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The case timeline is append-only: events are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The case timeline is append-only: events are never deleted.")
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("On report")
+    HANDLE = "handle", _("After handling")
+    VERIFY = "verify", _("On verification")
+
+
+def photo_path(instance, filename: str) -> str:
+    return f"incidents/{instance.incident.reported_at:%Y/%m}/{instance.incident.code}/{filename}"
+
+
+class IncidentPhoto(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "pk"]
+
+
+class CaseSequence(models.Model):
+    """The last number handed out for a case-code prefix and year (locked while incremented)."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="casesequence_unique")]

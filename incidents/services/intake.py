@@ -1,0 +1,140 @@
+"""Intake: a grid worker (or staff, or a program) reports a case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import GridCell
+from grids.services import locate_cell
+from incidents.choices import EventKind, Severity, Source, Status
+from incidents.models import CaseSequence, Category, Incident, IncidentEvent, PhotoKind
+from incidents.services import clock
+from incidents.services.photos import attach_photos, clean_photos
+from incidents.services.timeline import record, tell, zone_leaders
+
+
+def next_code(prefix: str, now: datetime) -> str:
+    """XH2026000123: sub-district prefix, year, 6-digit sequence. Locks the year's counter row."""
+    year = timezone.localtime(now).year
+    CaseSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence = CaseSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}{year}{sequence.last:06d}"
+
+
+def _category(value) -> Category:
+    try:
+        category = Category.objects.select_related("parent").get(pk=int(getattr(value, "pk", value)), is_active=True)
+    except (TypeError, ValueError, Category.DoesNotExist):
+        raise ValidationError({"category": _("Unknown category.")}) from None
+    if category.parent_id is None:
+        raise ValidationError({"category": _("Choose a subcategory, not a whole domain.")})
+    return category
+
+
+def _coordinate(value, name: str, low: float, high: float) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(Decimal(str(value)))
+    except Exception:
+        raise ValidationError({name: _("Enter a number.")}) from None
+    if not low <= number <= high:
+        raise ValidationError({name: _("Out of range.")})
+    return number
+
+
+def _cell(reporter, latitude, longitude, grid_cell) -> GridCell:
+    if latitude is not None and longitude is not None:
+        found = locate_cell(latitude=latitude, longitude=longitude)
+        if found is not None:
+            return found
+    if grid_cell in (None, ""):
+        if latitude is None or longitude is None:
+            raise ValidationError({"latitude": _("Give the location, or choose the grid cell.")})
+        raise ValidationError({"grid_cell": _("The location lies outside every grid cell: choose the cell.")})
+    # A manual choice: one of the reporter's own cells or, for staff, a cell they oversee.
+    choices = GridCell.objects.visible_to(reporter)
+    if getattr(reporter, "community_id", None):
+        choices = choices | GridCell.objects.filter(community_id=reporter.community_id)
+    try:
+        return choices.select_related("community__zone").distinct().get(pk=int(getattr(grid_cell, "pk", grid_cell)))
+    except (TypeError, ValueError, GridCell.DoesNotExist):
+        raise ValidationError({"grid_cell": _("Unknown grid cell, or not one you may report in.")}) from None
+
+
+@transaction.atomic
+def report_incident(
+    *,
+    reporter,
+    category,
+    description: str,
+    latitude=None,
+    longitude=None,
+    address: str = "",
+    severity: str | None = None,
+    grid_cell=None,
+    photos=None,
+    fixed_on_spot: bool = False,
+    source: str = Source.GRID_WORKER,
+    now: datetime | None = None,
+) -> Incident:
+    """File a new case: validate, number it, start the register clock, record and notify.
+
+    `fixed_on_spot` is a grid worker's self-handled minor case: it arrives already fixed (the
+    photos show it after) and waits for the zone's confirmation.
+    """
+    now = now or timezone.now()
+    category = _category(category)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("Describe what you found.")})
+    if len(description) > 2000:
+        raise ValidationError({"description": _("At most 2000 characters.")})
+    if severity in (None, ""):
+        severity = category.default_severity
+    elif severity not in Severity.values:
+        raise ValidationError({"severity": _("Unknown severity.")})
+    latitude = _coordinate(latitude, "latitude", -90, 90)
+    longitude = _coordinate(longitude, "longitude", -180, 180)
+    if fixed_on_spot:
+        if not category.self_handle_allowed:
+            raise ValidationError({"fixed_on_spot": _("Cases of this category cannot be fixed on the spot.")})
+        if not photos:
+            raise ValidationError({"photos": _("Add a photo that shows it fixed.")})
+    cleaned = clean_photos(photos)  # fail before numbering anything
+    cell = _cell(reporter, latitude, longitude, grid_cell)
+    incident = Incident(
+        code=next_code(cell.community.zone.subdistrict.case_prefix, now),
+        category=category, description=description, address=(address or "").strip()[:200],
+        latitude=latitude, longitude=longitude, grid_cell=cell, community_id=cell.community_id,
+        zone_id=cell.community.zone_id, severity=severity, source=source, reporter=reporter,
+        status=Status.SELF_HANDLED if fixed_on_spot else Status.REPORTED, reported_at=now,
+    )
+    incident.save()
+    clock.restart_for_status(incident, now)
+    incident.save(update_fields=["stage", "due_at", "warn_at", "paused_remaining", "escalation"])
+    if cleaned:
+        attach_photos(incident, cleaned, kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT, uploaded_by=reporter)
+    event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status,
+                   data={"photos": len(cleaned), "fixed_on_spot": fixed_on_spot}, at=now)
+    tell(zone_leaders(incident.zone_id), incident, event)
+    return incident
+
+
+@transaction.atomic
+def link_report(*, reporter, incident: Incident, note: str = "", photos=None, now: datetime | None = None) -> IncidentEvent:
+    """Add a worker's sighting to an existing case instead of filing a duplicate."""
+    now = now or timezone.now()
+    cleaned = clean_photos(photos)
+    if cleaned:
+        attach_photos(incident, cleaned, kind=PhotoKind.REPORT, uploaded_by=reporter)
+    return record(incident, EventKind.LINKED, actor=reporter, note=(note or "").strip()[:2000],
+                  data={"photos": len(cleaned)}, at=now)

@@ -1,0 +1,81 @@
+"""Photos: checked (type, size, pixel count), re-encoded as JPEG without EXIF, then stored.
+
+Re-encoding drops everything a phone writes into a file (GPS position, device serials) and
+anything that is not really an image; the orientation a phone records is applied first so the
+stored photo stands the right way up.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTOS = 9
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo; anything larger is refused as a bomb
+MAX_EDGE = 2560  # stored photos are scaled down to this longest edge
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+
+
+def clean_photo(upload) -> ContentFile:
+    """A JPEG ContentFile made from an uploaded image, or a ValidationError saying what is wrong."""
+    name = getattr(upload, "name", "photo")
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(_("%(name)s is larger than 10 MB.") % {"name": name}, code="too_large")
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in ACCEPTED_FORMATS:
+                raise ValidationError(_("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="bad_type")
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(_("%(name)s has too many pixels.") % {"name": name}, code="too_many_pixels")
+            image.load()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError, SyntaxError):
+        raise ValidationError(_("%(name)s is not a readable image.") % {"name": name}, code="bad_image") from None
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.split()[-1])
+        image = background
+    image.thumbnail((MAX_EDGE, MAX_EDGE))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85, optimize=True)  # no exif= argument: metadata is dropped
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def clean_photos(uploads) -> list[ContentFile]:
+    uploads = list(uploads or [])
+    if len(uploads) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most %(n)s photos.") % {"n": MAX_PHOTOS}})
+    cleaned = []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_photo(upload))
+        except ValidationError as error:
+            raise ValidationError({"photos": error.messages}) from None
+    return cleaned
+
+
+def attach_photos(incident, uploads: list[ContentFile], *, kind: str, uploaded_by) -> list:
+    from incidents.models import IncidentPhoto
+
+    """Store photos already passed through clean_photos()."""
+    photos = []
+    for content in uploads:
+        photo = IncidentPhoto(incident=incident, kind=kind, uploaded_by=uploaded_by)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+        photos.append(photo)
+    return photos
