@@ -102,6 +102,7 @@ class Incident(models.Model):
             models.Index(fields=["community", "-reported_at"], name="incident_community"),
             models.Index(fields=["grid_cell", "-reported_at"], name="incident_cell"),
             models.Index(fields=["status", "-reported_at"], name="incident_status"),
+            models.Index(fields=["category", "latitude", "longitude"], name="incident_category_point"),
             # The escalation sweep reads only cases whose clock runs.
             models.Index(fields=["due_at"], name="incident_due_running", condition=Q(due_at__isnull=False)),
             models.Index(fields=["warn_at"], name="incident_warn_running", condition=Q(due_at__isnull=False, escalation=0)),

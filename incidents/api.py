@@ -1,0 +1,219 @@
+"""REST API of cases: list/create, detail with deadlines, timeline and available actions, and
+one endpoint that takes any action of the transition table."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from grids.access import ScopedAPIMixin
+from grids.models import Notification
+from grids.notifications import mark_read
+from incidents import selectors, services
+from incidents.choices import Action
+from incidents.filters import IncidentFilter
+from incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, StageDeadline, StageLimit
+
+
+class IncidentListSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    domain_name = serializers.CharField(source="category.parent.name", read_only=True, default="")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    grid_cell_name = serializers.CharField(source="grid_cell.name", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    escalation_display = serializers.CharField(source="get_escalation_display", read_only=True)
+    deadline_badge = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "code", "category", "category_name", "domain_name", "description", "status", "status_display",
+            "severity", "grid_cell", "grid_cell_name", "community", "community_name", "department", "department_name",
+            "reported_at", "stage", "due_at", "escalation", "escalation_display", "deadline_badge", "latitude", "longitude",
+        ]
+
+    def get_deadline_badge(self, obj) -> str:
+        return selectors.deadline_badge(obj)
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+
+    class Meta:
+        model = StageDeadline
+        fields = ["stage", "stage_display", "limit_amount", "limit_kind", "started_at", "due_at", "finished_at", "on_time", "extended"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    actor_name = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = IncidentEvent
+        fields = ["id", "kind", "kind_display", "actor", "actor_name", "from_status", "to_status", "note", "data", "created_at"]
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.ImageField(source="image", read_only=True)
+
+    class Meta:
+        model = IncidentPhoto
+        fields = ["id", "kind", "url", "width", "height", "created_at"]
+
+
+class IncidentDetailSerializer(IncidentListSerializer):
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    timeline = EventSerializer(source="events", many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(IncidentListSerializer.Meta):
+        fields = [
+            *IncidentListSerializer.Meta.fields, "address", "source", "reporter", "assignee", "result", "warn_at",
+            "extension_pending", "return_count", "rework_count", "extension_count", "registered_at", "closed_at",
+            "duplicate_of", "deadlines", "timeline", "photos", "available_actions",
+        ]
+
+    def get_available_actions(self, obj) -> list[str]:
+        return services.available_actions(self.context["request"].user, obj)
+
+
+class IncidentCreateSerializer(serializers.Serializer):
+    category = serializers.IntegerField()
+    description = serializers.CharField(max_length=2000)
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    severity = serializers.CharField(required=False, allow_blank=True)
+    grid_cell = serializers.IntegerField(required=False, allow_null=True)
+    fixed_on_spot = serializers.BooleanField(required=False, default=False)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Action.choices)
+
+
+class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Cases the user may see. POST files a case; POST {id}/actions/ moves it."""
+
+    queryset = Incident.objects.all()
+    filterset_class = IncidentFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.case_detail(self.request.user)
+        return selectors.case_list(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return IncidentCreateSerializer
+        if self.action == "retrieve":
+            return IncidentDetailSerializer
+        return IncidentListSerializer
+
+    @extend_schema(
+        request=IncidentCreateSerializer,
+        responses={201: inline_serializer("IncidentCreated", {
+            "id": serializers.IntegerField(), "code": serializers.CharField(),
+            "grid_cell": serializers.IntegerField(), "status": serializers.CharField(),
+        })},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = IncidentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        photos = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else data.pop("photos", [])
+        data.pop("photos", None)
+        incident = services.report_incident(reporter=request.user, photos=photos, source="api", **data)
+        return Response(
+            {"id": incident.pk, "code": incident.code, "grid_cell": incident.grid_cell_id, "status": incident.status},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=ActionSerializer,
+        responses={200: IncidentDetailSerializer, 409: OpenApiResponse(description="The move is not allowed now.")},
+        description="Take an action: register, reject, confirm, dispatch (department, assignee, deadline), accept, "
+        "return (reason), handle (result, photos), verify (passed, note, photos), close, dispute (reason), "
+        "request_extension (days, reason), approve_extension, refuse_extension (reason), suspend (reason), resume, "
+        "void (reason), comment (note).",
+    )
+    @action(detail=True, methods=["post"], url_path="actions")
+    def actions(self, request, pk=None):
+        serializer = ActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = {k: v for k, v in request.data.items() if k not in ("action", "photos")}
+        photos = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else []
+        try:
+            services.apply_action(pk, actor=request.user, action=serializer.validated_data["action"], params=params, photos=photos)
+        except services.ActionRefused as refused:
+            return Response({"detail": refused.message, "code": refused.code}, status=status.HTTP_409_CONFLICT)
+        incident = selectors.case_detail(request.user).filter(pk=pk).first()
+        if incident is None:  # e.g. a department returned the case and no longer sees it
+            return Response({"detail": "done", "visible": False}, status=status.HTTP_200_OK)
+        return Response(IncidentDetailSerializer(incident, context={"request": request}).data)
+
+
+class StageLimitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageLimit
+        fields = ["stage", "amount", "kind", "warn_ratio"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    limits = StageLimitSerializer(many=True, read_only=True)
+    domain = serializers.IntegerField(source="parent_id", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "name_en", "domain", "default_department", "default_severity", "self_handle_allowed", "limits"]
+
+
+class CategoryViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.filter(is_active=True).prefetch_related("limits").order_by("sort", "code")
+    serializer_class = CategorySerializer
+    filterset_fields = ["parent", "code"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "unread"]
+
+    def get_unread(self, obj) -> bool:
+        return obj.read_at is None
+
+
+class NotificationViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+    filterset_fields = ["kind"]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["unread_count"] = Notification.objects.visible_to(request.user).unread().count()
+        return response
+
+    @extend_schema(request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})})
+    @action(detail=False, methods=["post"], url_path="read")
+    def read(self, request):
+        ids = request.data.get("ids")
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
+            return Response({"ids": ["A list of notification ids."]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"marked": mark_read(request.user, ids)})
+
+
+def register(router) -> None:
+    router.register("incidents", IncidentViewSet, basename="incident")
+    router.register("categories", CategoryViewSet, basename="category")
+    router.register("notifications", NotificationViewSet, basename="notification")
+
+
