@@ -60,7 +60,7 @@ _ZERO = dt.timedelta(0)
 
 
 class LimitKind(models.TextChoices):
-    URGENT_HOURS = "urgent_hours", _("Urgent hours (around the clock)")
+    URGENT_HOURS = "urgent_hours", _("Urgent hours")
     WORKING_HOURS = "working_hours", _("Working hours")
     WORKING_DAYS = "working_days", _("Working days")
     NATURAL_DAYS = "natural_days", _("Natural days")

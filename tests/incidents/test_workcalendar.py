@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidents.workcalendar import SHANGHAI, LimitKind, WorkCalendar
+from grids.choices import Role
+from incidents import workcalendar
+from incidents.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
+from incidents.workcalendar import DEFAULT_PERIODS, SHANGHAI, LimitKind, WorkCalendar, load_calendar, sync_from_package
+from tests import factories as f
 
 UTC = dt.UTC
 H = LimitKind.WORKING_HOURS
@@ -428,3 +435,126 @@ def test_warn_at_is_between_start_and_due(start, h, ratio):
     warn, due = CAL.warn_at(start, h, H, ratio), CAL.add(start, h, H)
     assert warn <= due
     assert CAL.working_seconds_between(start, warn) == pytest.approx(float(h * 3600 * ratio), abs=1)
+
+
+# --- the database side: seed migration, cached loader, sync, admin -------------------------
+
+
+@pytest.fixture
+def fresh_cache():
+    workcalendar.bump_calendar_version()
+    yield
+    workcalendar.bump_calendar_version()
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(f.UserFactory(username="cal_admin", role=Role.ADMIN, is_superuser=True, is_staff=True))
+    return client
+
+
+def _rows(first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    return dict(CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "kind"))
+
+
+@pytest.mark.django_db
+def test_migration_seeded_2026_holidays_make_up_days_years_and_periods():
+    hol, work = DayKind.HOLIDAY, DayKind.WORKDAY
+    national = {dt.date(2026, 10, d): hol for d in (1, 2, 5, 6, 7)}  # Oct 3–4 are a weekend: no row
+    assert _rows(dt.date(2026, 9, 1), dt.date(2026, 10, 31)) == {
+        dt.date(2026, 9, 20): work,
+        dt.date(2026, 9, 25): hol,
+        **national,
+        dt.date(2026, 10, 10): work,
+    }
+    assert _rows(dt.date(2026, 2, 1), dt.date(2026, 2, 28)) == {
+        dt.date(2026, 2, 14): work,
+        **{dt.date(2026, 2, d): hol for d in (16, 17, 18, 19, 20, 23)},
+        dt.date(2026, 2, 28): work,
+    }
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).name == "国庆节"
+    assert CalendarDay.objects.get(date=dt.date(2026, 2, 14)).name == "春节"
+    assert list(CalendarYear.objects.values_list("year", "source")) == [(y, "package") for y in range(2004, 2027)]
+    assert tuple(WorkingPeriod.objects.values_list("start", "end")) == DEFAULT_PERIODS
+    # Only exceptions to the Monday–Friday rule are stored.
+    for day, kind in CalendarDay.objects.values_list("date", "kind"):
+        assert (day.weekday() < 5) == (kind == DayKind.HOLIDAY), day
+
+
+@pytest.mark.django_db
+def test_load_calendar_equals_the_package_calendar_and_is_cached(django_assert_num_queries, fresh_cache):
+    with django_assert_num_queries(4):
+        cal = load_calendar()
+    assert cal == CAL
+    with django_assert_num_queries(1):
+        assert load_calendar() is cal
+
+
+@pytest.mark.django_db
+def test_load_calendar_notices_edits_that_keep_counts_and_ids(fresh_cache):
+    cal = load_calendar()
+    # Edits as another process would make them: no bump, same row counts and ids.
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 10)).update(date=dt.date(2026, 10, 11))
+    assert load_calendar() is not cal
+    assert load_calendar().is_working_day(dt.date(2026, 10, 11)) and not load_calendar().is_working_day(dt.date(2026, 10, 10))
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).update(kind=DayKind.WORKDAY)
+    assert load_calendar().is_working_day(dt.date(2026, 10, 1))
+    WorkingPeriod.objects.filter(start=dt.time(13, 30)).update(start=dt.time(14, 0))
+    assert load_calendar().periods[1] == (dt.time(14, 0), dt.time(17, 30))
+    CalendarYear.objects.filter(year=2026).update(year=2027)
+    assert load_calendar().uncovered_years(at(2026, 6, 1), at(2027, 6, 1)) == {2026}
+
+
+@pytest.mark.django_db
+def test_load_calendar_falls_back_to_default_periods(fresh_cache):
+    WorkingPeriod.objects.all().delete()
+    assert load_calendar().periods == DEFAULT_PERIODS
+
+
+@pytest.mark.django_db
+def test_sync_from_package_is_idempotent_and_repairs_only_the_chosen_years(fresh_cache):
+    assert sync_from_package() == 0
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).delete()  # missing
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 10)).update(name="wrong")  # differs
+    CalendarDay.objects.create(date=dt.date(2026, 3, 3), kind=DayKind.HOLIDAY, name="stale")  # extra
+    CalendarYear.objects.filter(year=2026).update(source=CalendarYear.Source.MANUAL)
+    CalendarDay.objects.create(date=dt.date(2025, 3, 4), kind=DayKind.HOLIDAY, name="kept")  # other year
+    assert sync_from_package([2026, 2030]) == 4
+    assert sync_from_package([2026]) == 0
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).kind == DayKind.HOLIDAY
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 10)).name == "国庆节"
+    assert not CalendarDay.objects.filter(date=dt.date(2026, 3, 3)).exists()
+    assert CalendarDay.objects.filter(date=dt.date(2025, 3, 4)).exists()
+    assert CalendarYear.objects.get(year=2026).source == CalendarYear.Source.PACKAGE
+    assert sync_from_package([2030]) == 0 and not CalendarYear.objects.filter(year=2030).exists()
+
+
+@pytest.mark.django_db
+def test_sync_holidays_command_reports_and_refuses_unknown_years():
+    out, err = StringIO(), StringIO()
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).delete()
+    call_command("sync_holidays", "--years", "2026", "2027", stdout=out, stderr=err)
+    assert "Synced 1 year(s) (2026–2026): 1 row(s) changed." in out.getvalue()
+    assert "Skipped 2027" in err.getvalue()
+    assert CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).exists()
+    with pytest.raises(CommandError, match="no data for 2027"):
+        call_command("sync_holidays", "--years", "2027")
+
+
+@pytest.mark.django_db
+def test_admin_saves_drop_the_cached_calendar(admin_client, fresh_cache):
+    assert load_calendar().is_working_day(dt.date(2027, 1, 1))
+    response = admin_client.post("/admin/incidents/calendarday/add/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
+    assert response.status_code == 302
+    assert workcalendar._cached is None
+    assert not load_calendar().is_working_day(dt.date(2027, 1, 1))
+    listing = admin_client.get("/admin/incidents/calendarday/", {"q": "元旦", "kind__exact": "holiday", "date__year": "2027"})
+    assert [d.date for d in listing.context["cl"].result_list] == [dt.date(2027, 1, 1)]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_overlapping_working_periods(admin_client, fresh_cache):
+    response = admin_client.post("/admin/incidents/workingperiod/add/", {"start": "11:00", "end": "14:00"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert WorkingPeriod.objects.count() == 2
