@@ -280,9 +280,7 @@ class WorkCalendar:
             due = cur + delta
         return due.astimezone(self.tz)
 
-    def warn_at(
-        self, start: dt.datetime, amount: Decimal | float | int, kind: LimitKind | str, ratio: Decimal | float
-    ) -> dt.datetime:
+    def warn_at(self, start: dt.datetime, amount: Decimal | float | int, kind: LimitKind | str, ratio: Decimal | float) -> dt.datetime:
         """The instant at which ``ratio`` (e.g. 0.8) of the limit has been used, in the limit's own time."""
         kind, cur = _kind(kind), _aware(start, "start")
         share = _amount(ratio, "ratio")

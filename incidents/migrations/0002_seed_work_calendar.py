@@ -46,9 +46,7 @@ def seed(apps, schema_editor):
 
     years = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
     known = set(CalendarYear.objects.values_list("year", flat=True))
-    CalendarYear.objects.bulk_create(
-        [CalendarYear(year=y, source="package") for y in sorted(years) if y not in known]
-    )
+    CalendarYear.objects.bulk_create([CalendarYear(year=y, source="package") for y in sorted(years) if y not in known])
 
 
 def unseed(apps, schema_editor):
