@@ -16,6 +16,15 @@ def _visible_communities(request):
     return Community.objects.visible_to(request.user) if request else Community.objects.none()
 
 
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """true/false; anything else is a form error (HTTP 400) instead of being silently ignored."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", _("Yes")), ("false", _("No"))])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
 class TextSearchMixin:
     search_fields: tuple[str, ...] = ()
 
@@ -59,6 +68,7 @@ class GridCellFilter(TextSearchMixin, django_filters.FilterSet):
 
 class DepartmentFilter(TextSearchMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    is_active = StrictBooleanFilter(label=_("Active"))
     search_fields = ("name", "slug")
 
     class Meta:
