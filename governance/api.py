@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -17,5 +18,5 @@ def exception_handler(exc, context):
         exc = ValidationError(detail=detail)
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, IntegrityError):
-        return Response({"detail": "The change conflicts with existing data."}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": _("The change conflicts with existing data.")}, status=status.HTTP_409_CONFLICT)
     return response

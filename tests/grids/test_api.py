@@ -411,3 +411,30 @@ def test_token_authenticated_list_costs_one_more_query(world, django_assert_num_
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     with django_assert_num_queries(3):  # token + user, count, page
         assert client.get("/api/v1/zones/").status_code == 200
+
+
+# --- the shared exception handler --------------------------------------------------------------------
+
+
+def test_django_validation_error_becomes_400_naming_the_fields():
+    from django.core.exceptions import ValidationError
+
+    from governance.api import exception_handler
+
+    response = exception_handler(ValidationError({"boundary": ["The boundary must be a GeoJSON Polygon."]}), {})
+    assert response.status_code == 400
+    assert response.data == {"boundary": ["The boundary must be a GeoJSON Polygon."]}
+    response = exception_handler(ValidationError("Not now."), {})
+    assert response.status_code == 400
+    assert response.data == {"non_field_errors": ["Not now."]}
+
+
+def test_integrity_error_becomes_409_json():
+    from django.db import IntegrityError
+
+    from governance.api import exception_handler
+
+    response = exception_handler(IntegrityError("duplicate key"), {})
+    assert response.status_code == 409
+    assert response.data == {"detail": "The change conflicts with existing data."}
+    assert "duplicate key" not in str(response.data)
