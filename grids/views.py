@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -64,7 +65,7 @@ def map_config() -> dict:
             "options": {"subdomains": "abc", "maxZoom": 19, "attribution": OSM_ATTRIBUTION},
         })
     elif settings.MAP_TILES == "tianditu":
-        attribution = '&copy; <a href="https://www.tianditu.gov.cn/">%s</a>' % _("Tianditu")
+        attribution = f'&copy; <a href="https://www.tianditu.gov.cn/">{_("Tianditu")}</a>'
         for layer in ("vec", "cva"):
             tiles.append({
                 "url": TIANDITU_URL % {"layer": layer, "key": settings.TIANDITU_KEY},
@@ -124,6 +125,17 @@ def map_context(cells, user) -> dict:
 # --- Shared list behaviour ----------------------------------------------------------------------
 
 
+def narrow_choices(filterset):
+    """Offer only visible objects in a FilterSet's drop-downs (e.g. the zones of a training filter
+    generated from the model), so a filter form never lists names outside the user's scope."""
+    user = filterset.request.user
+    for flt in filterset.filters.values():
+        queryset = getattr(flt, "queryset", None)
+        if isinstance(queryset, QuerySet) and hasattr(queryset, "visible_to"):
+            flt.queryset = queryset.visible_to(user)
+    return filterset
+
+
 class FilteredListView(ScopedPageMixin, ListView):
     """A scoped, filtered, paginated list: the FilterSet is the API's."""
 
@@ -135,7 +147,7 @@ class FilteredListView(ScopedPageMixin, ListView):
 
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
-        self.filterset = self.filterset_class(self.filter_data(), queryset=queryset, request=self.request)
+        self.filterset = narrow_choices(self.filterset_class(self.filter_data(), queryset=queryset, request=self.request))
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -273,7 +285,7 @@ class CellMapView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         queryset = visible(GridCell, user).select_related("community").order_by("code")
-        filterset = GridCellFilter(self.request.GET, queryset=queryset, request=self.request)
+        filterset = narrow_choices(GridCellFilter(self.request.GET, queryset=queryset, request=self.request))
         context.update(filter=filterset, **map_context(filterset.qs, user))
         return context
 
@@ -360,11 +372,11 @@ class RosterView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        form = RosterWeekForm(self.request.GET or None)
+        form = RosterWeekForm(self.request.GET or None, initial={"start": timezone.localdate()})
         start, end = form.period()
         shifts = visible(DutyShift, user).filter(ends_at__gt=start, starts_at__lt=end).select_related("officer")
         base = visible(Community, user).select_related("zone").order_by("zone__number", "code")
-        community_filter = CommunityFilter(self.request.GET, queryset=base, request=self.request)
+        community_filter = narrow_choices(CommunityFilter(self.request.GET, queryset=base, request=self.request))
         communities = list(
             community_filter.qs.prefetch_related(
                 Prefetch("duty_shifts", queryset=shifts.order_by("starts_at"), to_attr="week_shifts")

@@ -57,6 +57,7 @@
     const config = readJSON(container.dataset.config) || { tiles: [], labels: {} };
     const cells = readJSON(container.dataset.cells) || { features: [] };
     const map = L.map(container, { zoomControl: true, preferCanvas: false });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
 
     config.tiles.forEach(function (tile) {
       // Tile failures are expected offline; they must not affect the boundaries.
