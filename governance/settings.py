@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from governance.env import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
@@ -120,6 +121,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
 }
+# The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
+MEETING_AGENDA_DAY_OF_WEEK = env_str("MEETING_AGENDA_DAY_OF_WEEK", "mon")
+MEETING_AGENDA_HOUR = env_int("MEETING_AGENDA_HOUR", 8, minimum=0)
+MEETING_AGENDA_MINUTE = env_int("MEETING_AGENDA_MINUTE", 0, minimum=0)
+try:
+    _agenda_at = crontab(day_of_week=MEETING_AGENDA_DAY_OF_WEEK, hour=MEETING_AGENDA_HOUR, minute=MEETING_AGENDA_MINUTE)
+except ValueError as error:
+    raise ConfigurationError(f"MEETING_AGENDA_DAY_OF_WEEK/HOUR/MINUTE do not make a valid time: {error}") from None
+CELERY_BEAT_SCHEDULE["prepare-weekly-agenda"] = {"task": "governance.tasks.prepare_weekly_agenda", "schedule": _agenda_at}
 # The escalation ladder: a case still overdue this many hours after its yellow card gets a red one.
 ESCALATION_RED_AFTER_HOURS = env_int("ESCALATION_RED_AFTER_HOURS", 24, minimum=1)
 

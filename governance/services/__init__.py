@@ -1,0 +1,1 @@
+"""The street office's writes, one module per subdomain (meetings: governance.services.meetings)."""

@@ -1,0 +1,519 @@
+"""Every write on the joint meetings, as named verbs (ARCHITECTURE.md, services).
+
+Each verb takes the acting user keyword-only, runs in one transaction, locks the meeting row, and
+refuses what the meeting's state does not allow with a MeetingError (HTTP 409, or 403 for a user
+who does not run meetings) or a ValidationError (400). Published minutes are read-only: every
+verb below refuses to change them.
+
+Publishing applies every decision to its case through `incidents.services.apply_action`, the one
+function that moves cases, inside the same transaction: if one decision cannot be applied,
+nothing at all changes and the error names the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.choices import (
+    ASSIGNABLE_STATUSES,
+    DEFAULT_PLACE,
+    WEEKLY_MEETING_TIME,
+    WEEKLY_MEETING_WEEKDAY,
+    ItemReason,
+    MeetingKind,
+    MeetingStatus,
+)
+from governance.models import AgendaItem, Decision, Meeting
+from governance.selectors.agenda import agenda_candidates, case_histories, week_of
+from grids.choices import Role
+from grids.models import Department, User
+from grids.notifications import notify
+from incidents.choices import OPEN_STATUSES, Action, EventKind, Status
+from incidents.models import Incident
+from incidents.services import ActionRefused, apply_action
+from incidents.services.timeline import department_handlers
+
+MAX_NOTE = 2000
+MAX_REASON = 300
+
+
+class MeetingError(Exception):
+    """The meeting's state (or the user's role) does not allow this: HTTP 409 (403 if forbidden)."""
+
+    def __init__(self, message: str, *, code: str = "conflict"):
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+
+
+class PublishFailed(MeetingError):
+    """One decision could not be applied; the whole publication was rolled back."""
+
+    def __init__(self, item: AgendaItem, number: int, reason: str):
+        message = _("Item %(number)s (case %(code)s) could not be applied: %(reason)s Nothing was published.") % {
+            "number": number, "code": item.incident.code, "reason": reason,
+        }
+        super().__init__(message, code="decision_failed")
+        self.item_id = item.pk
+        self.number = number
+        self.reason = reason
+
+
+# --- guards ------------------------------------------------------------------------------------
+
+def _require_street(actor) -> None:
+    if not getattr(actor, "sees_everything", False):
+        raise MeetingError(_("Only the street office runs the joint meetings."), code="forbidden")
+
+
+def _lock(meeting_id, actor) -> Meeting:
+    """The meeting, locked for this transaction; 404 if missing or not visible."""
+    try:
+        return Meeting.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=meeting_id)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _editable(meeting: Meeting) -> None:
+    if meeting.is_published:
+        raise MeetingError(_("The minutes are published and can no longer be changed."), code="published")
+
+
+def _lock_item(item_id, actor) -> tuple[Meeting, AgendaItem]:
+    try:
+        meeting_id = AgendaItem.objects.visible_to(actor).values_list("meeting_id", flat=True).get(pk=item_id)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    meeting = _lock(meeting_id, actor)
+    item = AgendaItem.objects.select_related("incident").get(pk=item_id)
+    return meeting, item
+
+
+def _text(value, *, name: str, required: bool, limit: int, label: str) -> str:
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        raise ValidationError({name: _("%(field)s is required.") % {"field": label}})
+    if len(value) > limit:
+        raise ValidationError({name: _("At most %(limit)s characters.") % {"limit": limit}})
+    return value
+
+
+# --- the week and the meeting's number ---------------------------------------------------------
+
+def default_held_at(week_start: date, now: datetime) -> datetime:
+    """Wednesday 09:00 of the week; the next full hour if that has passed (a late run)."""
+    held = timezone.make_aware(datetime.combine(week_start + timedelta(days=WEEKLY_MEETING_WEEKDAY), WEEKLY_MEETING_TIME))
+    if held <= now:
+        held = timezone.localtime(now).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return held
+
+
+def _next_number(kind: str, year: int) -> int:
+    return (Meeting.objects.filter(kind=kind, year=year).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+# --- preparing the agenda ----------------------------------------------------------------------
+
+def _fill_agenda(meeting: Meeting, *, actor, now: datetime, set_departments: bool) -> int:
+    """Put every candidate case that is not on this agenda yet onto it (withdrawn ones stay off)."""
+    candidates = agenda_candidates(week_start=meeting.week_start, now=now, exclude_meeting_id=meeting.pk)
+    already = set(AgendaItem.objects.filter(meeting=meeting).values_list("incident_id", flat=True))
+    candidates = [c for c in candidates if c.incident_id not in already]
+    if not candidates:
+        return 0
+    histories = case_histories(c.incident_id for c in candidates)
+    start = (AgendaItem.objects.filter(meeting=meeting).aggregate(p=Max("position"))["p"] or 0) + 1
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting, incident_id=c.incident_id, position=start + i, reason=c.reason, carried_from_id=c.carried_from_id,
+            history=histories[c.incident_id].line[:500], added_by=actor,
+        )
+        for i, c in enumerate(candidates)
+    )
+    if set_departments:
+        involved = set().union(*(histories[c.incident_id].department_ids for c in candidates))
+        meeting.attending_departments.add(*Department.objects.filter(pk__in=involved, is_active=True))
+    return len(candidates)
+
+
+def prepare_meeting(
+    *,
+    kind: str,
+    week_start: date,
+    actor=None,
+    now: datetime | None = None,
+    held_at: datetime | None = None,
+    place: str = "",
+    chair=None,
+    attending_departments: Iterable[Department] = (),
+    attendees: Iterable[User] = (),
+    guests: str = "",
+    fill: bool = True,
+) -> tuple[Meeting, bool]:
+    """The meeting of `kind` in `week_start`'s week, created with its agenda if it does not exist.
+
+    Idempotent and safe to run concurrently: the database allows one meeting per kind and week,
+    and a run that loses the race to insert it takes the winner's meeting instead.
+    Returns (meeting, created).
+    """
+    if actor is not None:
+        _require_street(actor)
+    if kind not in MeetingKind.values:
+        raise ValidationError({"kind": _("Unknown kind of meeting.")})
+    now = now or timezone.now()
+    week_start = week_of(week_start)
+    existing = Meeting.objects.filter(kind=kind, week_start=week_start).first()
+    if existing is not None:
+        return existing, False
+    held_at = held_at or default_held_at(week_start, now)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                year = timezone.localtime(held_at).year
+                meeting, created = Meeting.objects.get_or_create(
+                    kind=kind, week_start=week_start,
+                    defaults={
+                        "year": year, "number": _next_number(kind, year), "held_at": held_at,
+                        "place": _text(place, name="place", required=False, limit=200, label=_("Place")) or str(DEFAULT_PLACE),
+                        "chair": chair, "guests": _text(guests, name="guests", required=False, limit=500, label=_("Other attendees")),
+                        "created_by": actor,
+                    },
+                )
+                if not created:
+                    return meeting, False
+                meeting.attending_departments.set(list(attending_departments))
+                meeting.attendees.set(list(attendees))
+                unset = not meeting.attending_departments.exists()
+                count = _fill_agenda(meeting, actor=actor, now=now, set_departments=unset) if fill else 0
+                _tell_prepared(meeting, count, actor)
+                return meeting, True
+        except IntegrityError:
+            # A concurrent run inserted this week's meeting (or took the number) first.
+            meeting = Meeting.objects.filter(kind=kind, week_start=week_start).first()
+            if meeting is not None:
+                return meeting, False
+    raise MeetingError(_("Could not number the meeting; try again."))
+
+
+def prepare_weekly_meeting(*, now: datetime | None = None) -> tuple[Meeting, bool]:
+    """What Celery beat runs every Monday morning: this week's weekly work meeting and its agenda."""
+    now = now or timezone.now()
+    return prepare_meeting(kind=MeetingKind.WEEKLY, week_start=week_of(now), now=now)
+
+
+def _tell_prepared(meeting: Meeting, count: int, actor) -> None:
+    recipients = set(User.objects.filter(role=Role.STREET, is_active=True).values_list("pk", flat=True))
+    if actor is not None:
+        recipients.discard(actor.pk)
+    notify(
+        recipients, kind="meeting_prepared",
+        title=_("Agenda prepared: %(meeting)s") % {"meeting": meeting.title},
+        body=_("%(count)s cases on the agenda.") % {"count": count},
+        url=reverse("meetings:detail", args=[meeting.pk]), key=f"meeting-prepared:{meeting.pk}",
+    )
+
+
+@transaction.atomic
+def refresh_agenda(meeting_id, *, actor, now: datetime | None = None) -> int:
+    """Add the cases that became candidates since the agenda was prepared; returns how many."""
+    _require_street(actor)
+    meeting = _lock(meeting_id, actor)
+    _editable(meeting)
+    return _fill_agenda(meeting, actor=actor, now=now or timezone.now(), set_departments=False)
+
+
+@transaction.atomic
+def update_meeting(meeting_id, *, actor, **fields) -> Meeting:
+    """Change date, place, chair, attendance, guests or the other matters of the minutes."""
+    _require_street(actor)
+    meeting = _lock(meeting_id, actor)
+    _editable(meeting)
+    simple = {"held_at", "place", "chair", "guests", "summary"}
+    unknown = set(fields) - simple - {"attending_departments", "attendees"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    if "place" in fields:
+        fields["place"] = _text(fields["place"], name="place", required=True, limit=200, label=_("Place"))
+    if "guests" in fields:
+        fields["guests"] = _text(fields["guests"], name="guests", required=False, limit=500, label=_("Other attendees"))
+    if "summary" in fields:
+        fields["summary"] = _text(fields["summary"], name="summary", required=False, limit=5000, label=_("Other matters"))
+    changed = [name for name in simple if name in fields]
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    if changed:
+        meeting.save(update_fields=changed)
+    if "attending_departments" in fields:
+        meeting.attending_departments.set(list(fields["attending_departments"]))
+    if "attendees" in fields:
+        meeting.attendees.set(list(fields["attendees"]))
+    return meeting
+
+
+# --- the chair's hand on the agenda ------------------------------------------------------------
+
+def _find_case(actor, ref) -> Incident:
+    ref = str(getattr(ref, "pk", ref) or "").strip()
+    query = Q(code__iexact=ref)
+    if ref.isdigit():
+        query |= Q(pk=int(ref))
+    incident = Incident.objects.visible_to(actor).filter(query).first() if ref else None
+    if incident is None:
+        raise ValidationError({"incident": _("No case with this code.")})
+    return incident
+
+
+@transaction.atomic
+def add_item(meeting_id, *, actor, incident, reason_note: str, reason: str = ItemReason.MANUAL) -> AgendaItem:
+    """Put a case on the agenda by hand, with the reason why (a removed case comes back)."""
+    _require_street(actor)
+    meeting = _lock(meeting_id, actor)
+    _editable(meeting)
+    if reason not in (ItemReason.MANUAL, ItemReason.FOLLOW_UP):
+        raise ValidationError({"reason": _("Choose why the case is added.")})
+    note = _text(reason_note, name="reason_note", required=True, limit=MAX_REASON, label=_("Reason"))
+    case = _find_case(actor, incident)
+    if case.status not in OPEN_STATUSES:
+        raise ValidationError({"incident": _("Case %(code)s is %(status)s; only open cases go to a meeting.") % {
+            "code": case.code, "status": Status(case.status).label}})
+    history = case_histories([case.pk])[case.pk].line[:500]
+    position = (meeting.items.aggregate(p=Max("position"))["p"] or 0) + 1
+    item = AgendaItem.objects.filter(meeting=meeting, incident=case).first()
+    if item is not None and not item.is_withdrawn:
+        raise MeetingError(_("Case %(code)s is already on this agenda.") % {"code": case.code}, code="duplicate")
+    if item is None:
+        item = AgendaItem(meeting=meeting, incident=case)
+    item.position, item.reason, item.reason_note, item.history, item.added_by = position, reason, note, history, actor
+    item.withdrawn_at, item.withdrawn_by, item.withdrawn_reason = None, None, ""
+    item.save()
+    return item
+
+
+@transaction.atomic
+def withdraw_item(item_id, *, actor, reason: str, now: datetime | None = None) -> AgendaItem:
+    """Take a case off the agenda, saying why; a decision recorded for it is dropped."""
+    _require_street(actor)
+    meeting, item = _lock_item(item_id, actor)
+    _editable(meeting)
+    reason = _text(reason, name="reason", required=True, limit=MAX_REASON, label=_("Reason"))
+    if item.is_withdrawn:
+        raise MeetingError(_("This case is no longer on the agenda."), code="withdrawn")
+    Decision.objects.filter(item=item).delete()
+    item.withdrawn_at, item.withdrawn_by, item.withdrawn_reason = now or timezone.now(), actor, reason
+    item.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return item
+
+
+@transaction.atomic
+def reorder_items(meeting_id, *, actor, order: list) -> list[int]:
+    """Set the order of the agenda: `order` lists every item still on it, first to last."""
+    _require_street(actor)
+    meeting = _lock(meeting_id, actor)
+    _editable(meeting)
+    active = list(meeting.items.active().values_list("pk", flat=True))
+    try:
+        wanted = [int(pk) for pk in order]
+    except (TypeError, ValueError):
+        raise ValidationError({"order": _("A list of agenda item ids.")}) from None
+    if sorted(wanted) != sorted(active):
+        raise ValidationError({"order": _("List every item on the agenda exactly once.")})
+    items = {item.pk: item for item in meeting.items.active()}
+    for position, pk in enumerate(wanted, start=1):
+        items[pk].position = position
+    AgendaItem.objects.bulk_update(items.values(), ["position"])
+    return wanted
+
+
+def move_item(item_id, *, actor, offset: int) -> list[int]:
+    """Move an item up (offset -1) or down (+1) the agenda."""
+    _require_street(actor)
+    try:
+        meeting_id = AgendaItem.objects.visible_to(actor).values_list("meeting_id", flat=True).get(pk=item_id)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    with transaction.atomic():
+        meeting = _lock(meeting_id, actor)
+        _editable(meeting)
+        order = list(meeting.items.active().values_list("pk", flat=True))
+        if int(item_id) not in order:
+            raise MeetingError(_("This case is no longer on the agenda."), code="withdrawn")
+        index = order.index(int(item_id))
+        target = max(0, min(len(order) - 1, index + int(offset)))
+        order.insert(target, order.pop(index))
+        return reorder_items(meeting_id, actor=actor, order=order)
+
+
+# --- running the meeting -----------------------------------------------------------------------
+
+@transaction.atomic
+def start_session(meeting_id, *, actor, now: datetime | None = None) -> Meeting:
+    """Open the meeting: decisions can now be recorded; the history lines are brought up to date."""
+    _require_street(actor)
+    meeting = _lock(meeting_id, actor)
+    _editable(meeting)
+    if meeting.status != MeetingStatus.PREPARED:
+        raise MeetingError(_("The meeting is already in session."), code="in_session")
+    items = list(meeting.items.active())
+    histories = case_histories(item.incident_id for item in items)
+    for item in items:
+        item.history = histories[item.incident_id].line[:500]
+    AgendaItem.objects.bulk_update(items, ["history"])
+    meeting.status, meeting.started_at = MeetingStatus.IN_SESSION, now or timezone.now()
+    meeting.save(update_fields=["status", "started_at"])
+    return meeting
+
+
+def decision_moves(status: str, resume_status: str = "") -> list[str] | None:
+    """The case actions that carry out a meeting's assignment from `status`, ending in a
+    dispatch; None when a meeting can no longer assign the case."""
+    if status == Status.SUSPENDED:
+        inner = decision_moves(resume_status) if resume_status != Status.SUSPENDED else None
+        return [Action.RESUME, *inner] if inner else None
+    if status not in ASSIGNABLE_STATUSES:
+        return None
+    if status in (Status.DISPUTED, Status.REGISTERED):
+        return [Action.DISPATCH]
+    if status == Status.REPORTED:
+        return [Action.REGISTER, Action.DISPATCH]
+    # Dispatched or accepted: the meeting takes the case back from the department, then assigns it.
+    return [Action.DISPUTE, Action.DISPATCH]
+
+
+def _not_assignable(incident: Incident) -> str:
+    return _("The case is %(status)s; a meeting can only assign a case that waits for a department.") % {
+        "status": Status(incident.status).label}
+
+
+def _department(value, name: str) -> Department:
+    try:
+        return Department.objects.get(pk=int(getattr(value, "pk", value)), is_active=True)
+    except (TypeError, ValueError, Department.DoesNotExist):
+        raise ValidationError({name: _("Unknown department.")}) from None
+
+
+@transaction.atomic
+def record_decision(
+    item_id, *, actor, lead_department, cooperating: Iterable = (), deadline: datetime | None, note: str = "",
+    now: datetime | None = None,
+) -> Decision:
+    """Record (or change) the meeting's decision on an item; applied when the minutes are published."""
+    _require_street(actor)
+    now = now or timezone.now()
+    meeting, item = _lock_item(item_id, actor)
+    _editable(meeting)
+    if meeting.status != MeetingStatus.IN_SESSION:
+        raise MeetingError(_("Open the session before recording decisions."), code="not_in_session")
+    if item.is_withdrawn:
+        raise MeetingError(_("This case is no longer on the agenda."), code="withdrawn")
+    if decision_moves(item.incident.status, item.incident.resume_status) is None:
+        raise MeetingError(_not_assignable(item.incident), code="not_assignable")
+    lead = _department(lead_department, "lead_department")
+    partners = {_department(d, "cooperating").pk: d for d in cooperating if d not in (None, "")}
+    partners.pop(lead.pk, None)
+    if not isinstance(deadline, datetime):
+        raise ValidationError({"deadline": _("Enter a date and time, e.g. 2026-12-01T17:30.")})
+    if timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    if deadline <= now:
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    note = _text(note, name="note", required=False, limit=MAX_NOTE, label=_("Note"))
+    decision, _created = Decision.objects.update_or_create(
+        item=item, defaults={"lead_department": lead, "deadline": deadline, "note": note, "decided_by": actor}
+    )
+    decision.cooperating.set(list(partners))
+    return decision
+
+
+@transaction.atomic
+def clear_decision(item_id, *, actor) -> None:
+    """Take back a decision recorded during the session (the item stays undecided)."""
+    _require_street(actor)
+    meeting, item = _lock_item(item_id, actor)
+    _editable(meeting)
+    Decision.objects.filter(item=item).delete()
+
+
+# --- publishing the minutes --------------------------------------------------------------------
+
+def _apply(decision: Decision, meeting: Meeting, *, actor, now: datetime) -> None:
+    incident = Incident.objects.select_for_update(of=("self",)).get(pk=decision.item.incident_id)
+    moves = decision_moves(incident.status, incident.resume_status)
+    if moves is None:
+        raise ActionRefused(_not_assignable(incident))
+    taken_up = _("Taken up by %(meeting)s.") % {"meeting": meeting.title}
+    for action in moves[:-1]:
+        field = "reason" if action == Action.DISPUTE else "note"
+        apply_action(incident.pk, actor=actor, action=action, params={field: taken_up}, now=now)
+    partners = sorted(decision.cooperating.all(), key=lambda d: (d.sort, d.name))
+    note = _("Decided at %(meeting)s.") % {"meeting": meeting.title}
+    if decision.note:
+        note = f"{note} {decision.note}"
+    apply_action(
+        incident.pk, actor=actor, action=Action.DISPATCH, now=now,
+        params={"department": decision.lead_department_id, "deadline": decision.deadline, "note": note},
+        event_kind=EventKind.MEETING_DECISION,
+        event_data={
+            "meeting": meeting.pk, "meeting_number": meeting.number, "meeting_title": str(meeting.title), "decision": decision.pk,
+            "cooperating": [d.pk for d in partners], "cooperating_names": [d.name for d in partners],
+        },
+    )
+    if partners:
+        recipients = {pk for d in partners for pk in department_handlers(d.pk, incident.zone_id)}
+        recipients.discard(actor.pk)
+        notify(
+            recipients, kind=EventKind.MEETING_DECISION,
+            title=_("%(code)s: your department cooperates (%(meeting)s)") % {"code": incident.code, "meeting": meeting.title},
+            body=_("Lead: %(lead)s. Deadline: %(deadline)s.") % {
+                "lead": decision.lead_department.name, "deadline": timezone.localtime(decision.deadline).strftime("%Y-%m-%d %H:%M"),
+            } + (f"\n{decision.note}" if decision.note else ""),
+            url=reverse("meetings:decisions") + f"#decision-{decision.pk}", key=f"meeting-decision:{decision.pk}:cooperating",
+        )
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        messages = error.message_dict.values() if hasattr(error, "error_dict") else [error.messages]
+        return " ".join(str(m) for group in messages for m in group)
+    if isinstance(error, Http404):
+        return _("The case is not visible to you.")
+    return getattr(error, "message", str(error))
+
+
+def publish_minutes(meeting_id, *, actor, now: datetime | None = None) -> Meeting:
+    """Apply every decision to its case and make the minutes read-only — all or nothing."""
+    _require_street(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        meeting = _lock(meeting_id, actor)
+        _editable(meeting)
+        if meeting.status != MeetingStatus.IN_SESSION:
+            raise MeetingError(_("Open the session before publishing the minutes."), code="not_in_session")
+        items = meeting.items.active().select_related("incident", "decision__lead_department").order_by("position", "pk")
+        for number, item in enumerate(items, start=1):
+            decision = getattr(item, "decision", None)
+            if decision is None:
+                continue  # not decided: it goes on the next agenda
+            try:
+                _apply(decision, meeting, actor=actor, now=now)
+            except (ActionRefused, ValidationError, Http404) as error:
+                # Leaving the atomic block with this error rolls back every decision applied so far.
+                raise PublishFailed(item, number, _reason(error)) from error
+            decision.applied_at = now
+            decision.save(update_fields=["applied_at"])
+        meeting.status, meeting.published_at, meeting.published_by = MeetingStatus.PUBLISHED, now, actor
+        meeting.save(update_fields=["status", "published_at", "published_by"])
+        attendees = set(meeting.attendees.values_list("pk", flat=True)) - {actor.pk}
+        notify(
+            attendees, kind="meeting_published", title=_("Minutes published: %(meeting)s") % {"meeting": meeting.title},
+            url=reverse("meetings:detail", args=[meeting.pk]), key=f"meeting-published:{meeting.pk}",
+        )
+    return meeting

@@ -1,0 +1,15 @@
+"""Celery tasks of the street office: each calls one service (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from governance.services import meetings
+
+
+@shared_task(ignore_result=True)
+def prepare_weekly_agenda() -> int:
+    """Beat runs this every Monday 08:00 (settings.MEETING_AGENDA_*): this week's weekly meeting
+    with its agenda. Safe to run twice, concurrently or late: one meeting per week."""
+    meeting, _created = meetings.prepare_weekly_meeting()
+    return meeting.pk
