@@ -238,6 +238,7 @@ def _handle(incident, actor, params, now) -> Move:
     result = _text(params, "result", required=True, label=_("Result"))
     incident.result = result
     incident.status = Status.HANDLED
+    incident.extension_pending = False  # a request still waiting lapses: the work is done
     clock.restart_for_status(incident, now)
     recipients = (*cell_workers(incident.grid_cell_id), *zone_leaders(incident.zone_id))
     return Move(EventKind.HANDLE, result, tell=recipients)
