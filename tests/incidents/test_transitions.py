@@ -10,9 +10,10 @@ import pytest
 from django.db import transaction
 
 from grids.models import Notification
+from incidents import services
 from incidents.choices import Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent
-from tests.incidents.factories import valid_params
+from tests.incidents.factories import local, valid_params
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +231,63 @@ def test_timeline_is_append_only(world, make_case):
     with pytest.raises(TypeError):
         IncidentEvent.objects.filter(incident=case).delete()
     assert list(IncidentEvent.objects.filter(incident=case).values_list("note", flat=True)) == ["", ""]
+
+
+# --- clocks on the side paths (services with a controlled `now`) -------------------------------
+# The gas category's handle limit is 4 working hours (08:30–12:00, 13:30–17:30). The factory
+# dispatches at Monday 2026-11-02 09:00 (report 08:40, register 08:50, dispatch 09:00, accept
+# 09:10), so the case is due at 14:30 that day: 3 h in the morning and 1 h after lunch.
+
+MONDAY = local(2026, 11, 2, 8, 40)
+
+
+def accepted_case(make_case, **kwargs):
+    case = make_case(Status.ACCEPTED, now=MONDAY, **kwargs)
+    assert case.due_at == local(2026, 11, 2, 14, 30)
+    return case
+
+
+def act(case, user, action: str, at, **params):
+    return services.apply_action(case.pk, actor=user, action=action, params=params, now=at)
+
+
+def test_extension_request_pauses_and_approval_adds_working_days_to_the_time_left(world, make_case):
+    case = accepted_case(make_case)
+    case = act(case, world.users.safety, A.REQUEST_EXTENSION, local(2026, 11, 2, 10, 0), days=2, reason="Spare part on order")
+    assert (case.extension_pending, case.due_at, case.warn_at) == (True, None, None)
+    assert case.paused_remaining == 3 * 3600  # 10:00–12:00 and 13:30–14:30
+    case = act(case, world.users.zone_leader, A.APPROVE_EXTENSION, local(2026, 11, 2, 11, 0))
+    # The 3 working hours left run from 11:00 to 15:30; two working days on top end with the
+    # second working day after that (the working-days rule counts whole days): Wednesday 17:30.
+    assert case.due_at == local(2026, 11, 4, 17, 30)
+    assert (case.extension_pending, case.extension_count, case.paused_remaining) == (False, 1, None)
+    assert case.deadlines.get(finished_at__isnull=True).extended is True
+    approved = IncidentEvent.objects.filter(incident=case, kind=EventKind.APPROVE_EXTENSION).get()
+    assert approved.data["days"] == 2
+    assert Notification.objects.filter(recipient=world.users.safety, kind=EventKind.APPROVE_EXTENSION).count() == 1
+
+
+def test_refused_extension_resumes_with_the_time_that_was_left(world, make_case):
+    case = accepted_case(make_case)
+    act(case, world.users.safety, A.REQUEST_EXTENSION, local(2026, 11, 2, 10, 0), days=3, reason="Need more time")
+    case = act(case, world.users.zone_leader, A.REFUSE_EXTENSION, local(2026, 11, 2, 11, 0), reason="Three hours is enough")
+    assert case.due_at == local(2026, 11, 2, 15, 30)  # 11:00 + 3 working hours, the hour of waiting not counted
+    assert (case.extension_pending, case.extension_count, case.status) == (False, 0, Status.ACCEPTED)
+
+
+def test_suspend_pauses_and_resume_returns_to_the_previous_status_with_the_time_left(world, make_case):
+    case = accepted_case(make_case)
+    case = act(case, world.users.zone_leader, A.SUSPEND, local(2026, 11, 2, 10, 0), reason="Owner abroad")
+    assert (case.status, case.resume_status, case.due_at, case.paused_remaining) == (Status.SUSPENDED, Status.ACCEPTED, None, 3 * 3600)
+    case = act(case, world.users.zone_leader, A.RESUME, local(2026, 11, 3, 9, 0))  # Tuesday morning
+    assert (case.status, case.resume_status, case.paused_remaining) == (Status.ACCEPTED, "", None)
+    assert case.due_at == local(2026, 11, 3, 12, 0)  # 09:00 + 3 working hours ends exactly at lunch
+    assert kinds(case.pk)[-2:] == [EventKind.SUSPEND, EventKind.RESUME]
+
+
+def test_a_case_suspended_while_overdue_stays_overdue_by_the_same_time(world, make_case):
+    case = accepted_case(make_case)
+    case = act(case, world.users.zone_leader, A.SUSPEND, local(2026, 11, 2, 16, 0), reason="Owner abroad")
+    assert case.paused_remaining == -90 * 60  # 14:30–16:00
+    case = act(case, world.users.zone_leader, A.RESUME, local(2026, 11, 3, 9, 0))
+    assert case.due_at == local(2026, 11, 2, 16, 30)  # 1.5 working hours before Tuesday 09:00
