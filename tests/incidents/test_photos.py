@@ -1,0 +1,118 @@
+"""Photo uploads: checked (type, size, pixels, count) and stored as JPEG without metadata."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from incidents.choices import Action, Status
+from incidents.models import Incident, IncidentPhoto, PhotoKind
+from incidents.services.photos import MAX_EDGE
+from tests.incidents.factories import centre, jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/incidents/"
+GPS_IFD = 0x8825
+
+
+def image_bytes(mode: str, size: tuple[int, int], fmt: str, colour=0) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+@cache
+def bomb() -> bytes:
+    """A small PNG whose header declares 20000 × 20000 pixels (400 megapixels once decoded)."""
+    return image_bytes("1", (20000, 20000), "PNG")
+
+
+def report(client, world, cats, photos, **extra):
+    latitude, longitude = centre(world.cell_a1x)
+    data = {"category": cats.gas.pk, "description": "gas smell", "latitude": latitude, "longitude": longitude, "photos": photos, **extra}
+    return client.post(URL, data, format="multipart")
+
+
+def stored_files(settings) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_photos_are_stored_as_jpeg_without_exif(world, cats, api_for, settings):
+    with_gps = jpeg_bytes((800, 600), gps=True)
+    assert Image.open(io.BytesIO(with_gps)).getexif().get_ifd(GPS_IFD), "the test photo should carry a GPS position"
+    transparent = image_bytes("RGBA", (300, 200), "PNG", (0, 0, 0, 0))
+    response = report(api_for(world.users.worker), world, cats,
+                      [upload(with_gps, "gps.jpg"), upload(transparent, "shot.png", "image/png")])
+    assert response.status_code == 201, response.content
+    photos = list(IncidentPhoto.objects.filter(incident_id=response.json()["id"]).order_by("pk"))
+    assert [(p.kind, p.width, p.height) for p in photos] == [(PhotoKind.REPORT, 800, 600), (PhotoKind.REPORT, 300, 200)]
+    for photo in photos:
+        assert Path(photo.image.path).is_relative_to(settings.MEDIA_ROOT) and photo.image.name.endswith(".jpg")
+        with Image.open(photo.image.path) as stored:
+            assert stored.format == "JPEG"
+            assert len(stored.getexif()) == 0 and not stored.getexif().get_ifd(GPS_IFD)
+            assert "exif" not in stored.info
+    with Image.open(photos[1].image.path) as stored:
+        assert stored.getpixel((10, 10)) == (255, 255, 255)  # transparency flattened onto white
+    detail = api_for(world.users.worker).get(f"{URL}{response.json()['id']}/").json()
+    assert [p["id"] for p in detail["photos"]] == [p.pk for p in photos] and all(p["url"] for p in detail["photos"])
+
+
+def test_large_photos_are_scaled_down(world, cats, api_for):
+    response = report(api_for(world.users.worker), world, cats, [upload(jpeg_bytes((3000, 2000)), "big.jpg")])
+    assert response.status_code == 201, response.content
+    photo = IncidentPhoto.objects.get()
+    assert (photo.width, photo.height) == (MAX_EDGE, round(2000 * MAX_EDGE / 3000))
+
+
+def test_nine_photos_are_accepted(world, cats, api_for):
+    response = report(api_for(world.users.worker), world, cats, [upload(name=f"p{i}.jpg") for i in range(9)])
+    assert response.status_code == 201, response.content
+    assert IncidentPhoto.objects.filter(incident_id=response.json()["id"]).count() == 9
+
+
+@pytest.mark.parametrize("case", ["not_an_image", "oversize", "bomb", "gif", "ten_photos", "truncated"])
+def test_bad_uploads_answer_400_and_store_nothing(case, world, cats, api_for, settings):
+    valid = jpeg_bytes()
+    photos, name = {
+        "not_an_image": ([upload(b"MZ\x90\x00 this is a program, not a picture" * 20, "evil.jpg")], "evil.jpg"),
+        # A readable JPEG padded past 10 MB: refused for its size alone.
+        "oversize": ([upload(valid + b"\0" * (10 * 1024 * 1024), "huge.jpg")], "huge.jpg"),
+        "bomb": ([upload(bomb(), "bomb.png", "image/png")], "bomb.png"),
+        "gif": ([upload(image_bytes("P", (40, 40), "GIF"), "anim.gif", "image/gif")], "anim.gif"),
+        "ten_photos": ([upload(name=f"p{i}.jpg") for i in range(10)], None),
+        "truncated": ([upload(valid[: len(valid) // 3], "cut.jpg")], "cut.jpg"),
+    }[case]
+    response = report(api_for(world.users.worker), world, cats, photos)
+    assert response.status_code == 400, response.content
+    errors = response.json()
+    assert "photos" in errors, errors
+    if name:
+        assert name in str(errors["photos"])  # the message names the file at fault
+    assert not Incident.objects.exists() and not IncidentPhoto.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_handling_with_photos_through_the_actions_endpoint(world, make_case, api_for):
+    case = make_case(Status.ACCEPTED)
+    response = api_for(world.users.safety).post(
+        f"{URL}{case.pk}/actions/", {"action": Action.HANDLE, "result": "Valve replaced", "photos": [upload(name="after.jpg")]},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == Status.HANDLED and [p["kind"] for p in body["photos"]] == [PhotoKind.HANDLE]
+    assert body["timeline"][-1]["data"]["photos"] == 1
+    response = api_for(world.users.worker).post(
+        f"{URL}{case.pk}/actions/", {"action": Action.VERIFY, "passed": "true", "photos": [upload(b"not a photo", "x.jpg")]},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "photos" in response.json()
+    case.refresh_from_db()
+    assert case.status == Status.HANDLED
