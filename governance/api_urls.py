@@ -4,12 +4,14 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from governance import meetings_api
 from grids import api as grids_api
 from incidents import api as incidents_api
 
 router = DefaultRouter()
 grids_api.register(router)
 incidents_api.register(router)
+meetings_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

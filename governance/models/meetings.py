@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.choices import ItemReason, MeetingKind, MeetingStatus
+from governance.choices import ITEM_REASON_BADGE, MEETING_STATUS_BADGE, ItemReason, MeetingKind, MeetingStatus
 from grids.choices import Role
 
 
@@ -102,6 +102,10 @@ class Meeting(models.Model):
         }
 
     @property
+    def status_badge(self) -> str:
+        return MEETING_STATUS_BADGE.get(self.status, "")
+
+    @property
     def is_published(self) -> bool:
         return self.status == MeetingStatus.PUBLISHED
 
@@ -159,6 +163,10 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} #{self.position}"
+
+    @property
+    def reason_badge(self) -> str:
+        return ITEM_REASON_BADGE.get(self.reason, "")
 
     @property
     def is_withdrawn(self) -> bool:

@@ -18,7 +18,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.choices import ASSIGNABLE_STATUSES, ItemReason, MeetingStatus, Outcome
+from governance.choices import ASSIGNABLE_STATUSES, OUTCOME_BADGE, ItemReason, MeetingStatus, Outcome
 from governance.models import AgendaItem, Decision, Meeting
 from incidents.choices import OPEN_STATUSES, Escalation, EventKind, Status
 from incidents.models import Incident, IncidentEvent
@@ -201,6 +201,10 @@ class FollowUp:
     @property
     def outcome_label(self) -> str:
         return str(Outcome(self.outcome).label)
+
+    @property
+    def outcome_badge(self) -> str:
+        return OUTCOME_BADGE.get(self.outcome, "")
 
 
 def decision_outcome(decision: Decision, *, as_of: datetime, superseded_at: datetime | None = None) -> str:

@@ -13,9 +13,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from governance.choices import MeetingKind, MeetingStatus
+from governance.choices import OUTCOME_BADGE, MeetingKind, MeetingStatus, Outcome
 from governance.models import AgendaItem, Decision, Meeting
 from governance.selectors.agenda import decision_outcome, next_decision_at, week_of
+from grids.models import SubDistrict
 
 ITEM_JOINS = (
     "incident__category__parent", "incident__community", "incident__zone", "incident__department", "carried_from",
@@ -88,6 +89,8 @@ def with_outcomes(decisions, now: datetime | None = None) -> Iterator[Decision]:
     now = now or timezone.now()
     for decision in decisions:
         decision.outcome = decision_outcome(decision, as_of=now, superseded_at=getattr(decision, "superseded_at", None))
+        decision.outcome_label = Outcome(decision.outcome).label
+        decision.outcome_badge = OUTCOME_BADGE.get(decision.outcome, "")
         yield decision
 
 
@@ -108,6 +111,11 @@ def item_heading_number(n: int) -> str:
     if (get_language() or "").startswith("zh"):
         return f"{chinese_number(n)}、"
     return f"{n}."
+
+
+def subdistrict_name() -> str:
+    """The issuing office's name for the letterhead of printed agendas and minutes."""
+    return SubDistrict.objects.order_by("pk").values_list("name", flat=True).first() or ""
 
 
 def is_draft(meeting: Meeting) -> bool:

@@ -1,0 +1,82 @@
+"""The ledger of meeting decisions as an Excel file: every decision the user may see, with its outcome.
+
+Text typed by people (notes, descriptions) may start with `=`, `+`, `-` or `@`, which a spreadsheet
+would run as a formula (formula injection); such text gets a leading apostrophe and every text cell
+is typed as a string explicitly (the same rule as the case export).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from governance.choices import ItemReason, Outcome
+from governance.selectors.meetings import with_outcomes
+from incidents.choices import Status
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+HEADERS = [
+    _lazy("Meeting"), _lazy("Date"), _lazy("Item"), _lazy("Case code"), _lazy("Category"), _lazy("Community"),
+    _lazy("Description"), _lazy("Why on the agenda"), _lazy("Lead department"), _lazy("Cooperating departments"),
+    _lazy("Deadline"), _lazy("Note"), _lazy("Published"), _lazy("Case status"), _lazy("Closed at"), _lazy("Outcome"),
+]
+
+
+def safe_text(value: str) -> str:
+    """Text as it must go into a cell: no characters XML forbids, never the start of a formula."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _cell(sheet, value):
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones: local wall-clock time
+    cell = WriteOnlyCell(sheet, value=safe_text(value) if isinstance(value, str) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    return cell
+
+
+def _row(decision) -> list:
+    item, incident, meeting = decision.item, decision.item.incident, decision.item.meeting
+    return [
+        str(meeting.title), meeting.held_at, item.position, incident.code, incident.category.name, incident.community.name,
+        incident.description, str(ItemReason(item.reason).label), decision.lead_department.name,
+        "、".join(d.name for d in decision.cooperating.all()), decision.deadline, decision.note, decision.applied_at,
+        str(Status(incident.status).label), incident.closed_at, str(Outcome(decision.outcome).label),
+    ]
+
+
+def export_decisions(decisions, now: datetime | None = None) -> bytes:
+    """An .xlsx file (bytes) with one row per decision of `decisions` (selectors.decision_list)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=safe_text(_("Meeting decisions"))[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = _cell(sheet, str(title))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for decision in with_outcomes(decisions, now):
+        sheet.append([_cell(sheet, "" if value is None else value) for value in _row(decision)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def ledger_filename(now: datetime | None = None) -> str:
+    return f"meeting-decisions-{timezone.localtime(now or timezone.now()):%Y%m%d-%H%M}.xlsx"
