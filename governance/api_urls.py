@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from governance import meetings_api
+from governance.dashboard_api import DashboardAPIView
 from grids import api as grids_api
 from incidents import api as incidents_api
 
@@ -16,5 +17,7 @@ meetings_api.register(router)
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("users/me/", grids_api.MeView.as_view(), name="api-me"),
+    path("dashboard/", DashboardAPIView.as_view(), name="api-dashboard"),
+    path("dashboard/zones/<int:zone_id>/", DashboardAPIView.as_view(), name="api-dashboard-zone"),
     path("", include(router.urls)),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("grids/", include("grids.urls")),
+    path("dashboard/", include("governance.dashboard_urls")),
     path("meetings/", include("governance.meetings_urls")),
     path("api/v1/", include("governance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Community, Department, GridCell
-from incidents.choices import OPEN_STATUSES, Escalation, Severity, Status
-from incidents.models import Category, Incident
+from incidents.choices import OPEN_STATUSES, Escalation, EventKind, Severity, Stage, Status
+from incidents.models import Category, Incident, IncidentEvent, StageDeadline
 
 
 def _communities(request):
@@ -43,6 +45,24 @@ class IncidentFilter(django_filters.FilterSet):
     reported_before = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label=_("Reported until"))
     zone = django_filters.NumberFilter(field_name="zone_id", label=_("Zone"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Reported by me"))
+    # The dashboard's drill-downs (governance.selectors.dashboard): each figure links to the list
+    # of exactly the cases it counts, so these say the same things its aggregates say. Dates are
+    # whole local days, bounded by local midnights so that the range can use an index.
+    registered_after = django_filters.DateFilter(method="filter_day_from", field_name="registered_at", label=_("Registered from"))
+    registered_before = django_filters.DateFilter(method="filter_day_until", field_name="registered_at", label=_("Registered until"))
+    closed_after = django_filters.DateFilter(method="filter_day_from", field_name="closed_at", label=_("Closed from"))
+    closed_before = django_filters.DateFilter(method="filter_day_until", field_name="closed_at", label=_("Closed until"))
+    status_not = django_filters.MultipleChoiceFilter(
+        field_name="status", choices=Status.choices, exclude=True, label=_("Status is not")
+    )
+    dispatched = django_filters.BooleanFilter(method="filter_dispatched", label=_("Ever dispatched to a department"))
+    on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("Handled on time"))
+    reworked = django_filters.BooleanFilter(field_name="rework_count", method="filter_positive", label=_("Reworked"))
+    extended = django_filters.BooleanFilter(field_name="extension_count", method="filter_positive", label=_("Extended"))
+    reporter = django_filters.NumberFilter(field_name="reporter_id", label=_("Reporter"))
+    event = django_filters.MultipleChoiceFilter(choices=EventKind.choices, method="filter_event", label=_("Timeline event"))
+    event_after = django_filters.DateFilter(method="qualify_event", label=_("Event from"))
+    event_before = django_filters.DateFilter(method="qualify_event", label=_("Event until"))
 
     class Meta:
         model = Incident
@@ -70,3 +90,55 @@ class IncidentFilter(django_filters.FilterSet):
         if not value or not self.request:
             return queryset
         return queryset.filter(reporter=self.request.user)
+
+    # --- dashboard drill-downs ---------------------------------------------------------------
+
+    def filter_day_from(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__gte": local_day_start(value)})
+
+    def filter_day_until(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__lt": local_day_start(value + dt.timedelta(days=1))})
+
+    def filter_dispatched(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(handle_runs())) if value else queryset.exclude(Exists(handle_runs()))
+
+    def filter_on_time(self, queryset, name, value):
+        """True: the handle stage ran and every run of it finished on time; False: a run finished late."""
+        if value is None:
+            return queryset
+        late = Exists(handle_runs().filter(on_time=False))
+        if value:
+            return queryset.filter(Exists(handle_runs().filter(finished_at__isnull=False))).exclude(late)
+        return queryset.filter(late)
+
+    def filter_positive(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{name}__gt": 0}) if value else queryset.filter(**{name: 0})
+
+    def filter_event(self, queryset, name, value):
+        """Cases with an event of one of these kinds, within event_after..event_before if given."""
+        if not value:
+            return queryset
+        events = IncidentEvent.objects.filter(incident=OuterRef("pk"), kind__in=value)
+        after, before = self.form.cleaned_data.get("event_after"), self.form.cleaned_data.get("event_before")
+        if after:
+            events = events.filter(created_at__gte=local_day_start(after))
+        if before:
+            events = events.filter(created_at__lt=local_day_start(before + dt.timedelta(days=1)))
+        return queryset.filter(Exists(events))
+
+    def qualify_event(self, queryset, name, value):
+        return queryset  # read by filter_event: the dates narrow the event, not the case
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the active time zone (Asia/Shanghai)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def handle_runs():
+    """The runs of a case's handle-stage clock (one per dispatch), correlated to the outer case."""
+    return StageDeadline.objects.filter(incident=OuterRef("pk"), stage=Stage.HANDLE)

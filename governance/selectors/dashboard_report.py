@@ -1,0 +1,357 @@
+"""The dashboard as a report: its numbers (a fixed number of aggregate queries, cached briefly) and
+their presentation — labels, definitions, changes against the previous period and the drill-down
+link of every figure. The page, the API and the Excel export all render `dashboard_report()`.
+
+The definitions themselves live in `governance.selectors.dashboard`; nothing here counts cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.selectors.dashboard import (
+    HEADLINE,
+    MEASURES,
+    OVERDUE_LIST_SIZE,
+    PERIOD,
+    RATES,
+    UP,
+    Counter,
+    Period,
+    Scope,
+    needed,
+    rate,
+    scoped_cases,
+    weekly,
+)
+from grids.models import Community, Department, GridCell, User, Zone
+from incidents.choices import OPEN_STATUSES, Escalation, Stage, Status
+from incidents.models import Category
+
+# --- everything a dashboard shows, as plain numbers --------------------------------------------------
+
+UNIT_KEYS = [
+    "reported", "registered", "registered_live", "registered_closed", "closed", "handled", "handled_on_time",
+    "open", "open_overdue", "yellow", "red",
+]
+DEPARTMENT_KEYS = ["handled", "handled_on_time", "handled_reworked", "handled_extended", "open", "open_overdue"]
+CELL_KEYS = ["reported", "open", "open_overdue"]
+WORKER_KEYS = ["reported", "reported_valid", "reported_invalid"]
+
+
+def _attach(rows: list[dict], counts: dict, keys: list[str]) -> list[dict]:
+    for row in rows:
+        found = counts.get(row["id"], {})
+        row.update({key: found.get(key, 0) for key in keys})
+    return rows
+
+
+def _units(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+    """Zones of the sub-district, or communities of a zone, each with its counts."""
+    counter = Counter(cases, now, UNIT_KEYS, {"": period})
+    if scope.zone is None:
+        rows = [{"id": pk, "name": name} for pk, name in Zone.objects.visible_to(user).order_by("number").values_list("pk", "name")]
+        return _attach(rows, counter.by("zone_id"), UNIT_KEYS)
+    communities = Community.objects.visible_to(user).filter(zone_id=scope.zone.pk).order_by("code").values_list("pk", "name")
+    return _attach([{"id": pk, "name": name} for pk, name in communities], counter.by("community_id"), UNIT_KEYS)
+
+
+def _workers(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+    """A zone's grid workers (all of them, so that one who reports nothing shows too) and their reports."""
+    people = (
+        User.objects.visible_to(user).grid_workers().filter(community__zone_id=scope.zone.pk, is_active=True)
+        .order_by("community__code", "username").values_list("pk", "last_name", "first_name", "username", "community__name")
+    )
+    rows = [
+        {"id": pk, "name": f"{last}{first}".strip() or username, "community": community}
+        for pk, last, first, username, community in people
+    ]
+    return _attach(rows, Counter(cases, now, WORKER_KEYS, {"": period}).by("reporter_id"), WORKER_KEYS)
+
+
+def _departments(user, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+    departments = Department.objects.visible_to(user).filter(is_active=True).order_by("sort", "name").values_list("pk", "name")
+    counts = Counter(cases.filter(department__isnull=False), now, DEPARTMENT_KEYS, {"": period}).by("department_id")
+    return _attach([{"id": pk, "name": name} for pk, name in departments], counts, DEPARTMENT_KEYS)
+
+
+def _cells(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+    cells = GridCell.objects.visible_to(user)
+    if scope.zone:
+        cells = cells.filter(community__zone_id=scope.zone.pk)
+    rows = [
+        {"id": pk, "name": name, "code": code, "community": community, "boundary": boundary}
+        for pk, name, code, community, boundary in cells.order_by("code").values_list("pk", "name", "code", "community__name", "boundary")
+    ]
+    return _attach(rows, Counter(cases, now, CELL_KEYS, {"": period}).by("grid_cell_id"), CELL_KEYS)
+
+
+def _categories(cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+    """Every category (domains first) with the cases reported in the period; the page drops zeros."""
+    counts = Counter(cases, now, ["reported"], {"": period}).by("category_id")
+    rows = [
+        {"id": pk, "name": name, "parent": parent}
+        for pk, name, parent in Category.objects.order_by("sort", "code").values_list("pk", "name", "parent_id")
+    ]
+    _attach(rows, counts, ["reported"])
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:  # a domain's count is the sum of its subcategories' (and its own, if any)
+        if row["parent"] in by_id:
+            by_id[row["parent"]].setdefault("children_reported", 0)
+            by_id[row["parent"]]["children_reported"] += row["reported"]
+    for row in rows:
+        if row["parent"] is None:
+            row["reported"] += row.pop("children_reported", 0)
+    return rows
+
+
+def _most_overdue(cases: QuerySet, now: dt.datetime) -> list[dict]:
+    rows = (
+        cases.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "pk")
+        .values("pk", "code", "status", "stage", "due_at", "escalation", "category__name", "grid_cell__name",
+                "community__name", "zone__name", "department__name")[:OVERDUE_LIST_SIZE]
+    )
+    return [{**row, "id": row.pop("pk"), "overdue_seconds": int((now - row["due_at"]).total_seconds())} for row in rows]
+
+
+def dashboard_numbers(user, scope: Scope, period: Period, now: dt.datetime | None = None) -> dict:
+    """Every number of one dashboard: a fixed number of aggregate queries, whatever the case count."""
+    now = now or timezone.now()
+    cases = scoped_cases(user, scope)
+    keys = needed([*HEADLINE, "disputed_new", "open"])
+    numbers = {
+        "computed_at": now,
+        "totals": Counter(cases, now, keys, {"": period, "_prev": period.previous()}).by(),
+        "weeks": weekly(cases, period),
+        "categories": _categories(cases, period, now),
+        "units": _units(user, scope, cases, period, now),
+        "departments": _departments(user, cases, period, now),
+        "cells": _cells(user, scope, cases, period, now),
+        "overdue": _most_overdue(cases, now),
+    }
+    if scope.zone:
+        numbers["workers"] = _workers(user, scope, cases, period, now)
+    return numbers
+
+
+def cached_numbers(user, scope: Scope, period: Period) -> dict:
+    """`dashboard_numbers`, kept in the cache (Redis in production) for DASHBOARD_CACHE_SECONDS.
+
+    The key is scope + period: who asks does not change the numbers, because only the street
+    office (everything) and the zone's own leader (their zone) may open a scope, and both see all
+    of it. A short TTL bounds how stale a figure of "now" can be; 0 turns the cache off.
+    """
+    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
+    if not ttl:
+        return dashboard_numbers(user, scope, period)
+    key = f"dashboard:v1:{scope.key}:{period.start.isoformat()}:{period.end.isoformat()}"
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = dashboard_numbers(user, scope, period)
+        cache.set(key, numbers, ttl)
+    return numbers
+
+
+# --- presentation: labels, changes, drill-down links ---------------------------------------------------
+
+
+def drill(params: dict, scope: Scope) -> dict:
+    """The case list of exactly the cases a figure counts: the queue page and the API, same query.
+
+    The queue page shows open cases unless told otherwise; `open=` (empty) tells it "all", and
+    means nothing to the API."""
+    query = {**scope.params(), **params}
+    if "open" not in query and "status" not in query:
+        query["open"] = ""
+    encoded = urlencode(query, doseq=True)
+    return {"page": f"{reverse('incidents:queue')}?{encoded}", "api": f"{reverse('incident-list')}?{encoded}"}
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def _tone(change: float | None, good: str) -> str:
+    if not change or not good:
+        return ""
+    return "good" if (change > 0) == (good == UP) else "bad"
+
+
+def _value(key: str, counts: dict, suffix: str = "") -> float | int | None:
+    if key in RATES:
+        definition = RATES[key]
+        return rate(counts.get(definition.numerator + suffix), counts.get(definition.denominator + suffix))
+    return counts.get(key + suffix, 0)
+
+
+def _display(key: str, value) -> str:
+    return percent(value) if key in RATES else str(value)
+
+
+def _change_display(key: str, change) -> str:
+    if change is None:
+        return ""
+    if key in RATES:
+        return _("%(sign)s%(points).1f pp") % {"sign": "+" if change >= 0 else "−", "points": abs(change) * 100}
+    return f"{'+' if change >= 0 else '−'}{abs(change)}"
+
+
+def cell(key: str, counts: dict, period: Period, scope: Scope, extra: dict | None = None) -> dict:
+    """One figure of one row: value, display and the drill-down of the cases behind it (for a rate:
+    its denominator, with the numerator's own link beside it)."""
+    extra = extra or {}
+    value = _value(key, counts)
+    out = {"key": key, "value": value, "display": _display(key, value)}
+    if key in RATES:
+        definition = RATES[key]
+        for part in ("numerator", "denominator"):
+            measure = MEASURES[getattr(definition, part)]
+            out[part] = {
+                "key": measure.key, "label": str(measure.label), "value": counts.get(measure.key, 0),
+                "drill": drill({**extra, **measure.params(period)}, scope),
+            }
+        out["drill"] = out["denominator"]["drill"]
+    else:
+        out["drill"] = drill({**extra, **MEASURES[key].params(period)}, scope)
+    return out
+
+
+def figure(key: str, totals: dict, period: Period, scope: Scope) -> dict:
+    """A headline figure: `cell()` plus label, definition, the previous period and the change."""
+    definition = RATES.get(key) or MEASURES[key]
+    when = PERIOD if key in RATES else MEASURES[key].when
+    out = {**cell(key, totals, period, scope), "label": str(definition.label), "help": str(definition.help), "when": when}
+    if when == PERIOD:
+        previous = _value(key, totals, "_prev")
+        change = None if out["value"] is None or previous is None else out["value"] - previous
+        out.update(
+            previous=previous, previous_display=_display(key, previous), change=change,
+            change_display=_change_display(key, change), tone=_tone(change, definition.good),
+            previous_drill=cell(key, totals, period.previous(), scope)["drill"],
+        )
+    else:
+        out.update(previous=None, previous_display="", change=None, change_display="", tone="", previous_drill=None)
+    if key == "disputed":
+        out["extra"] = cell("disputed_new", totals, period, scope) | {"label": str(MEASURES["disputed_new"].label)}
+    if key == "open_overdue":
+        out["extra"] = cell("open", totals, period, scope) | {"label": str(MEASURES["open"].label)}
+    return out
+
+
+def _sort_key(column: str):
+    def key(row: dict):
+        value = next(c["value"] for c in row["cells"] if c["key"] == column)
+        return (value is None, -(value or 0))
+
+    return key
+
+
+def _label(key: str) -> str:
+    return str((RATES.get(key) or MEASURES[key]).label)
+
+
+def ranking(rows: list[dict], columns: list[str], filter_name: str, period: Period, scope: Scope, *, sort: str) -> dict:
+    """Rows with one `cell()` per column, each drilling down to that row's cases; ranked by `sort`."""
+    out = []
+    for row in rows:
+        extra = {filter_name: str(row["id"])}
+        out.append({
+            "id": row["id"], "name": row["name"], "note": row.get("community", ""),
+            "cells": [cell(column, row, period, scope, extra) | {"label": _label(column)} for column in columns],
+        })
+    out.sort(key=_sort_key(sort))
+    for position, row in enumerate(out, start=1):
+        row["rank"] = position
+    headers = [{"key": c, "label": _label(c), "help": str((RATES.get(c) or MEASURES[c]).help)} for c in columns]
+    return {"columns": headers, "rows": out}
+
+
+UNIT_COLUMNS = ["reported", "registered", "closed", "handling_rate", "on_time_rate", "open_overdue", "yellow", "red"]
+DEPARTMENT_COLUMNS = ["handled", "on_time_rate", "rework_rate", "extension_rate", "open", "open_overdue"]
+WORKER_COLUMNS = ["reported", "valid_report_rate", "reported_invalid"]
+
+
+def _week_rows(weeks: list[dict], scope: Scope) -> list[dict]:
+    rows = []
+    for week in weeks:
+        span = Period(dt.date.fromisoformat(week["start"]), dt.date.fromisoformat(week["end"]))
+        on_time = rate(week["handled_on_time"], week["handled"])
+        rows.append({
+            **week, "on_time_rate": on_time, "on_time_display": percent(on_time),
+            "drill": {key: drill(MEASURES[key].params(span), scope)["page"] for key in ("reported", "registered", "closed")},
+        })
+    return rows
+
+
+def _category_tree(categories: list[dict], period: Period, scope: Scope) -> list[dict]:
+    domains = [dict(row, children=[]) for row in categories if row["parent"] is None]
+    by_id = {row["id"]: row for row in domains}
+    for row in categories:
+        if row["parent"] in by_id and row["reported"]:
+            by_id[row["parent"]]["children"].append(row)
+    for row in [*domains, *(c for d in domains for c in d["children"])]:
+        row["drill"] = drill({"category": str(row["id"]), **MEASURES["reported"].params(period)}, scope)["page"]
+    for domain in domains:
+        domain["children"].sort(key=lambda c: -c["reported"])
+    return domains
+
+
+def _overdue_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for row in rows:
+        hours = row["overdue_seconds"] // 3600
+        out.append({
+            **row, "due_at": timezone.localtime(row["due_at"]).isoformat(), "url": reverse("incidents:detail", args=[row["id"]]),
+            "status_display": str(Status(row["status"]).label), "stage_display": str(Stage(row["stage"]).label) if row["stage"] else "",
+            "escalation_display": str(Escalation(row["escalation"]).label),
+            "overdue_display": _("%(days)s d %(hours)s h") % {"days": hours // 24, "hours": hours % 24},
+        })
+    return out
+
+
+def _cell_rows(cells: list[dict], period: Period, scope: Scope) -> list[dict]:
+    return [
+        {**row, "drill": {key: drill({"grid_cell": str(row["id"]), **MEASURES[key].params(period)}, scope)["page"] for key in CELL_KEYS}}
+        for row in cells
+    ]
+
+
+def definitions() -> list[dict]:
+    """Every figure's definition, for the docs panel, the API and the export."""
+    return [{"key": d.key, "label": str(d.label), "help": str(d.help)} for d in [*MEASURES.values(), *RATES.values()]]
+
+
+def dashboard_report(user, scope: Scope, period: Period, *, numbers: dict | None = None) -> dict:
+    """Everything one dashboard shows, ready for a template, a JSON response or a workbook."""
+    numbers = numbers if numbers is not None else cached_numbers(user, scope, period)
+    totals = numbers["totals"]
+    previous = period.previous()
+    report = {
+        "scope": {"key": scope.key, "zone": scope.zone.pk if scope.zone else None,
+                  "name": scope.zone.name if scope.zone else _("Whole sub-district")},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "preset": period.preset, "days": period.days,
+                   "previous_start": previous.start.isoformat(), "previous_end": previous.end.isoformat()},
+        "computed_at": timezone.localtime(numbers["computed_at"]).isoformat(timespec="seconds"),
+        "figures": [figure(key, totals, period, scope) for key in HEADLINE],
+        "weeks": _week_rows(numbers["weeks"], scope),
+        "categories": _category_tree(numbers["categories"], period, scope),
+        "units": {
+            "kind": "communities" if scope.zone else "zones",
+            **ranking(numbers["units"], UNIT_COLUMNS, "community" if scope.zone else "zone", period, scope, sort="handling_rate"),
+        },
+        "departments": ranking(numbers["departments"], DEPARTMENT_COLUMNS, "department", period, scope, sort="on_time_rate"),
+        "workers": ranking(numbers["workers"], WORKER_COLUMNS, "reporter", period, scope, sort="reported") if scope.zone else None,
+        "cells": _cell_rows(numbers["cells"], period, scope),
+        "overdue": _overdue_rows(numbers["overdue"]),
+        "overdue_all": drill(MEASURES["open_overdue"].params(period), scope),
+        "definitions": definitions(),
+    }
+    return report
