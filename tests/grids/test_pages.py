@@ -439,3 +439,17 @@ def test_language_switch_to_english(world, page_for):
     english_page = text(client.get(reverse("home")))
     assert '<html lang="en">' in english_page
     assert ">Home</a>" in english_page and ">Map</a>" in english_page
+
+
+def test_cell_list_paginates_at_50_and_keeps_filters(world, page_for):
+    a1 = world.community_a1
+    for i in range(55):
+        f.GridCellFactory(community=a1, code=f"{a1.full_code}{100 + i:03d}", boundary=f.square(122.0 + 0.01 * i, 38.0))
+    client = english(page_for(world.users.street))
+    first = text(client.get(reverse("grids:cell-list"), {"community": a1.pk}))
+    assert first.count('<td data-label="Code" class="code">') == 50
+    assert "57 results" in first
+    assert f"?community={a1.pk}&amp;page=2" in first
+    second = text(client.get(reverse("grids:cell-list"), {"community": a1.pk, "page": 2}))
+    assert second.count('<td data-label="Code" class="code">') == 7
+    assert client.get(reverse("grids:cell-list"), {"page": 99}).status_code == 404
