@@ -4,5 +4,20 @@ from incidents import views
 
 app_name = "incidents"
 urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.incident_new, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("department/", views.department_queue, name="department"),
+    path("dispatch/", views.bulk_dispatch, name="bulk-dispatch"),
+    path("export.xlsx", views.export, name="export"),
+    path("locate/", views.locate, name="locate"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("notifications/unread/", views.unread_count, name="notifications-unread"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("<int:pk>/", views.incident_detail, name="detail"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/link/", views.link, name="link"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
 ]

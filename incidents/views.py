@@ -1,13 +1,421 @@
-"""Case pages (being built)."""
+"""Case pages: intake, my cases, the zone and department queues (with bulk dispatch and Excel
+export), the case page with its actions, and the notification inbox.
 
+Views stay thin: reads start from the selectors (scoped by `visible_to`), every change goes
+through a service (`report_incident`, `link_report`, `apply_action`, `mark_read`). A refused move
+becomes a message, a bad input a form error; out-of-scope and missing cases both answer 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms.utils import ErrorDict
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from grids.access import get_visible_or_404
-from incidents.models import Incident
+from grids.choices import Role
+from grids.models import Department, GridCell, Notification
+from grids.notifications import mark_read
+from grids.services import locate_cell
+from grids.views import map_config
+from incidents import exports, selectors, services
+from incidents.choices import OPEN_STATUSES, Action, Source, Status
+from incidents.filters import IncidentFilter
+from incidents.forms import (
+    QUICK_ACTIONS,
+    SIDE_ACTIONS,
+    BulkDispatchForm,
+    IntakeForm,
+    action_form,
+    add_service_errors,
+    dispatch_handlers,
+)
+from incidents.models import Incident, IncidentPhoto, PhotoKind
+from incidents.services.photos import MAX_PHOTOS
+from incidents.templatetags.incident_tags import since
+
+PAGE_SIZE = 50
+CARD_PAGE_SIZE = 25
+REPORTER_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY, Role.ZONE_LEADER, Role.STREET, Role.ADMIN})
+# Filters the queue form does not show: `zone` is an id for programs, `mine` has its own page.
+HIDDEN_FILTERS = ("zone", "mine")
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return default
+
+
+def _departments() -> list[Department]:
+    return list(Department.objects.filter(is_active=True).order_by("sort", "name"))
+
+
+def _page(request, queryset, size: int):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def queue_filter_data(request):
+    """The queue's filters: the query string, open cases unless a status (or `open`) is asked for."""
+    data = request.GET.copy()
+    if data.getlist("status"):
+        data.pop("open", None)  # an explicit status is more specific than "open only"
+    elif "open" not in data:
+        data["open"] = "true"
+    return data
+
+
+def _filtered(request, base):
+    filterset = IncidentFilter(queue_filter_data(request), queryset=base, request=request)
+    filterset.form.fields["status"].widget.attrs["size"] = 4
+    return filterset
+
+
+def _bad_coordinates(request) -> tuple[float, float] | None:
+    try:
+        lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    return lat, lng
+
+
+# --- Intake --------------------------------------------------------------------------------------
+
+
+@login_required
+def incident_new(request):
+    """The grid worker's report form: category, description, photos, the point and its cell."""
+    user = request.user
+    if user.role not in REPORTER_ROLES and not user.is_superuser:
+        raise PermissionDenied
+    tree = selectors.category_tree()
+    form = IntakeForm(request.POST or None, request.FILES or None, user=user, tree=tree)
+    if request.method == "POST" and form.is_valid():
+        source = Source.GRID_WORKER if user.role == Role.GRID_WORKER else Source.STAFF
+        try:
+            incident = services.report_incident(
+                reporter=user, photos=request.FILES.getlist("photos"), source=source, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case %(code)s filed. The zone has been told.") % {"code": incident.code})
+            return redirect("incidents:detail", pk=incident.pk)
+    cells = form.cells
+    context = {
+        "form": form,
+        "tree": tree,
+        "max_photos": MAX_PHOTOS,
+        "self_handle_ids": [leaf.pk for domain in tree for leaf in domain.children.all() if leaf.self_handle_allowed],
+        "map_data": {
+            "tiles": map_config()["tiles"],
+            "cells": {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "id": c.pk, "geometry": c.boundary, "properties": {"name": c.name}} for c in cells],
+            },
+        },
+    }
+    return render(request, "incidents/new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def locate(request):
+    """The grid cell a point lies in (for the intake page): {"cell": {...}} or {"cell": null}."""
+    point = _bad_coordinates(request)
+    if point is None:
+        return JsonResponse({"detail": _("Give lat and lng as numbers.")}, status=400)
+    cell = locate_cell(latitude=point[0], longitude=point[1])
+    if cell is None:
+        return JsonResponse({"cell": None})
+    mine = GridCell.objects.visible_to(request.user).filter(pk=cell.pk).exists()
+    return JsonResponse({"cell": {
+        "id": cell.pk, "name": cell.name, "code": cell.code, "community": cell.community.name,
+        "zone": cell.community.zone.name, "mine": mine,
+    }})
+
+
+@login_required
+@require_GET
+def duplicates(request):
+    """Open cases of the same category within 50 m and 7 days of a point, nearest first."""
+    point = _bad_coordinates(request)
+    try:
+        category_id = int(request.GET["category"])
+    except (KeyError, TypeError, ValueError):
+        point = None
+    if point is None:
+        return JsonResponse({"detail": _("Give category, lat and lng as numbers.")}, status=400)
+    found = selectors.possible_duplicates(request.user, category_id=category_id, latitude=point[0], longitude=point[1])
+    return JsonResponse({"results": [
+        {
+            "id": case.pk, "code": case.code, "url": reverse("incidents:detail", args=[case.pk]),
+            "link_url": reverse("incidents:link", args=[case.pk]), "distance_m": case.distance_m,
+            "status": case.status, "status_display": case.get_status_display(),
+            "text": _("A case of the same category (%(code)s) lies within %(distance)s m, reported %(ago)s ago.") % {
+                "code": case.code, "distance": case.distance_m, "ago": since(case.reported_at),
+            },
+        }
+        for case in found
+    ]})
+
+
+@login_required
+@require_POST
+def link(request, pk: int):
+    """Add this sighting (note and photos) to an existing case instead of filing a duplicate."""
+    incident = get_visible_or_404(Incident, request.user, pk=pk)
+    note = request.POST.get("note") or request.POST.get("description") or ""
+    try:
+        services.link_report(reporter=request.user, incident=incident, note=note, photos=request.FILES.getlist("photos"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("incidents:new")
+    messages.success(request, _("Your report was added to case %(code)s.") % {"code": incident.code})
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+# --- Lists -----------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    """A grid worker's cases: what they reported, and the open cases of their cells."""
+    user = request.user
+    mine_q = Q(reporter=user)
+    if user.role == Role.GRID_WORKER:
+        mine_q |= Q(grid_cell__in=user.grid_cells.all(), status__in=OPEN_STATUSES)
+    show = request.GET.get("show", "")
+    cases = selectors.case_list(user).filter(mine_q)
+    if show == "reported":
+        cases = cases.filter(reporter=user)
+    elif show == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    page = _page(request, cases, CARD_PAGE_SIZE)
+    return render(request, "incidents/mine.html", {"page_obj": page, "cases": page.object_list, "show": show})
+
+
+@login_required
+def queue(request):
+    """The zone leader's queue (the street office's over the whole sub-district), with bulk dispatch."""
+    filterset = _filtered(request, selectors.case_list(request.user))
+    page = _page(request, filterset.qs, PAGE_SIZE)
+    departments = _departments()
+    context = {
+        "filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count,
+        "bulk_form": BulkDispatchForm(departments=departments),
+        "can_dispatch": request.user.sees_everything or request.user.role == Role.ZONE_LEADER,
+        "hidden_filters": HIDDEN_FILTERS, "export_query": queue_filter_data(request).urlencode(),
+    }
+    return render(request, "incidents/queue.html", context)
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request):
+    """Dispatch each ticked case to one department; each case is its own transaction."""
+    back = _next_url(request, reverse("incidents:queue"))
+    form = BulkDispatchForm(request.POST, departments=_departments())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    ids = form.cleaned_data["ids"]
+    codes = dict(Incident.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", "code"))
+    done: list[str] = []
+    for incident_id in ids:
+        code = codes.get(incident_id)
+        if code is None:
+            messages.error(request, _("Case #%(id)s was not found.") % {"id": incident_id})
+            continue
+        try:
+            services.apply_action(
+                incident_id, actor=request.user, action=Action.DISPATCH, params={"department": form.cleaned_data["department"]}
+            )
+        except services.ActionRefused as refused:
+            messages.error(request, f"{code}: {refused.message}")
+        except ValidationError as error:
+            messages.error(request, f"{code}: {' '.join(error.messages)}")
+        except Http404:
+            messages.error(request, _("Case #%(id)s was not found.") % {"id": incident_id})
+        else:
+            done.append(code)
+    if done:
+        messages.success(request, _("Dispatched %(count)s: %(codes)s") % {"count": len(done), "codes": ", ".join(done)})
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def export(request):
+    """The filtered queue as an Excel file: exactly the rows the queue shows, every page of them."""
+    filterset = IncidentFilter(queue_filter_data(request), queryset=Incident.objects.visible_to(request.user), request=request)
+    back = reverse("incidents:queue") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if not filterset.is_valid():
+        messages.error(request, _("Correct the filter before exporting."))
+        return redirect(back)
+    queryset = filterset.qs
+    if queryset.count() > exports.EXPORT_LIMIT:
+        messages.error(request, _("More than %(n)s cases: narrow the filter to export.") % {"n": exports.EXPORT_LIMIT})
+        return redirect(back)
+    response = HttpResponse(exports.export_cases(queryset), content_type=exports.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
+    return response
+
+
+@login_required
+def department_queue(request):
+    """Cases dispatched to the user's department (visible_to restricts), open ones by default."""
+    if request.user.role != Role.DEPARTMENT:
+        return redirect("incidents:queue")
+    filterset = _filtered(request, selectors.case_list(request.user))
+    page = _page(request, filterset.qs, PAGE_SIZE)
+    context = {
+        "filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count,
+        "hidden_filters": (*HIDDEN_FILTERS, "department"),
+    }
+    return render(request, "incidents/department.html", context)
+
+
+# --- The case page -----------------------------------------------------------------------------------
+
+
+def _action_forms(request, incident, failed: tuple[str, object] | None = None) -> dict:
+    actions = services.available_actions(request.user, incident)
+    departments, handlers = ((), ())
+    if Action.DISPATCH in actions:
+        departments, handlers = _departments(), dispatch_handlers(incident.zone_id)
+    entries = []
+    for action in actions:
+        if failed and failed[0] == action:
+            form = failed[1]
+        else:
+            form = action_form(action, incident, departments=departments, handlers=handlers)
+        entries.append({
+            "action": action, "label": Action(action).label, "form": form, "open": bool(failed and failed[0] == action),
+            "quick": action in QUICK_ACTIONS, "multipart": "photos" in form.fields,
+        })
+    return {
+        "main_actions": [e for e in entries if e["action"] not in SIDE_ACTIONS and e["action"] != Action.COMMENT],
+        "side_actions": [e for e in entries if e["action"] in SIDE_ACTIONS],
+        "comment_action": next((e for e in entries if e["action"] == Action.COMMENT), None),
+    }
+
+
+def _render_case(request, pk: int, *, failed=None, status: int = 200):
+    incident = get_object_or_404(selectors.case_detail(request.user), pk=pk)
+    photos = list(incident.photos.all())
+    by_kind = [(label, [p for p in photos if p.kind == kind]) for kind, label in PhotoKind.choices]
+    context = {
+        "incident": incident,
+        "photo_groups": [(label, group) for label, group in by_kind if group],
+        "events": list(incident.events.all()),
+        "deadlines": list(incident.deadlines.all()),
+        "map_data": {
+            "tiles": map_config()["tiles"],
+            "point": [incident.latitude, incident.longitude] if incident.latitude is not None else None,
+            "cell": {"type": "Feature", "geometry": incident.grid_cell.boundary, "properties": {"name": incident.grid_cell.name}},
+        },
+        **_action_forms(request, incident, failed),
+    }
+    return render(request, "incidents/detail.html", context, status=status)
 
 
 @login_required
 def incident_detail(request, pk: int):
+    return _render_case(request, pk)
+
+
+@login_required
+@require_POST
+def act(request, pk: int):
+    """Take one action on the case (action=… in the form) through services.apply_action."""
+    action = request.POST.get("action", "")
+    params = {key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "action", "next")}
+    back = reverse("incidents:detail", args=[pk])
+    try:
+        services.apply_action(pk, actor=request.user, action=action, params=params, photos=request.FILES.getlist("photos"))
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(_next_url(request, back))
+    except ValidationError as error:
+        if action not in Action.values:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        incident = get_object_or_404(selectors.case_detail(request.user), pk=pk)
+        form = action_form(action, incident, data=request.POST, files=request.FILES, departments=_departments(),
+                           handlers=dispatch_handlers(incident.zone_id) if action == Action.DISPATCH else ())
+        form.cleaned_data, form._errors = {}, ErrorDict()  # the service's errors are the ones that count
+        add_service_errors(form, error)
+        messages.error(request, _("“%(action)s” was not done: correct the form below.") % {"action": Action(action).label})
+        return _render_case(request, pk, failed=(action, form), status=400)
+    incident = Incident.objects.visible_to(request.user).filter(pk=pk).values("code", "status").first()
+    if incident is None:
+        # e.g. a department that returned the case no longer sees it.
+        messages.success(request, _("Done. The case has left your queue."))
+        return redirect("incidents:department" if request.user.role == Role.DEPARTMENT else "incidents:queue")
+    messages.success(request, _("%(code)s: %(action)s done, now %(status)s.") % {
+        "code": incident["code"], "action": Action(action).label, "status": Status(incident["status"]).label,
+    })
+    return redirect(_next_url(request, back))
+
+
+@login_required
+@require_GET
+def photo(request, pk: int, photo_pk: int):
+    """A case photo, served only to those who may see the case (photos show people and places)."""
     incident = get_visible_or_404(Incident, request.user, pk=pk)
-    return render(request, "incidents/detail.html", {"incident": incident})
+    item = get_object_or_404(IncidentPhoto, pk=photo_pk, incident=incident)
+    try:
+        handle = item.image.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+# --- Notifications -------------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    inbox = Notification.objects.visible_to(request.user).order_by("-created_at", "-pk")
+    page = _page(request, inbox, PAGE_SIZE)
+    return render(request, "incidents/notifications.html", {"page_obj": page, "items": page.object_list})
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Mark one notification read and go to what it is about."""
+    item = get_visible_or_404(Notification, request.user, pk=pk)
+    mark_read(request.user, [item.pk])
+    url = item.url if url_has_allowed_host_and_scheme(item.url, allowed_hosts={request.get_host()}) and item.url else ""
+    return redirect(url or "incidents:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    marked = mark_read(request.user)
+    messages.success(request, _("%(n)s notifications marked read.") % {"n": marked})
+    return redirect("incidents:notifications")
+
+
+@login_required
+@require_GET
+def unread_count(request):
+    """The bell's number (fetched by the page, so rendering a page costs no query for it)."""
+    return JsonResponse({"unread": Notification.objects.visible_to(request.user).unread().count()})

@@ -1,0 +1,217 @@
+"""Forms of the case pages: intake, the inputs of each action, bulk dispatch.
+
+They render and carry what the user typed; the rules (photo checks, which cell, who may do what)
+are the services'. A ValidationError a service raises is put back on the form field it names, so
+the page shows it next to the input.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.choices import Role
+from grids.models import Department, GridCell, User
+from incidents.choices import Action, Severity
+from incidents.services.photos import MAX_PHOTOS
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input. Checking them is the service's job (type, size, pixels, count)."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        return list(data) if isinstance(data, (list, tuple)) else [data]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names (others become form-wide errors)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def reportable_cells(user):
+    """The cells a reporter may choose by hand: their own (or overseen) cells and their community's."""
+    cells = GridCell.objects.visible_to(user)
+    if getattr(user, "community_id", None):
+        cells = cells | GridCell.objects.filter(community_id=user.community_id)
+    return cells.select_related("community").distinct().order_by("code")
+
+
+class IntakeForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, empty_value=None)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("What did you find, and where exactly?")}),
+    )
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    address = forms.CharField(
+        label=_("Address or landmark"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. east gate of No. 3 building")}),
+    )
+    grid_cell = forms.TypedChoiceField(label=_("Grid cell"), required=False, coerce=int, empty_value=None)
+    severity = forms.ChoiceField(
+        label=_("Severity"), required=False, choices=[("", _("Category default")), *Severity.choices],
+    )
+    fixed_on_spot = forms.BooleanField(
+        label=_("I fixed it on the spot"), required=False,
+        help_text=_("Only for minor matters; add photos that show it fixed. The zone confirms it."),
+    )
+    photos = PhotosField(label=_("Photos"), help_text=_("Up to %(n)s photos.") % {"n": MAX_PHOTOS})
+
+    def __init__(self, *args, user, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tree = tree
+        self.fields["category"].choices = [("", _("Choose…"))] + [
+            (domain.name, [(leaf.pk, leaf.name) for leaf in domain.children.all()]) for domain in tree
+        ]
+        self.cells = list(reportable_cells(user))
+        self.fields["grid_cell"].choices = [("", _("Found from the location"))] + [
+            (cell.pk, f"{cell.name} · {cell.community.name}") for cell in self.cells
+        ]
+        self.fields["photos"].widget.attrs["capture"] = "environment"
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "category": data["category"], "description": data["description"], "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"), "address": data.get("address", ""), "severity": data.get("severity") or None,
+            "grid_cell": data.get("grid_cell"), "fixed_on_spot": bool(data.get("fixed_on_spot")),
+        }
+
+
+# --- the inputs of each action on the case page -------------------------------------------------
+
+def _textarea(label, *, required: bool, rows: int = 2) -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=2000, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class NoteForm(forms.Form):
+    note = _textarea(_("Note (optional)"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = _textarea(_("Reason"), required=True)
+
+
+class CommentForm(forms.Form):
+    note = _textarea(_("Comment"), required=True)
+
+
+class DispatchForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    assignee = forms.TypedChoiceField(label=_("Person (optional)"), required=False, coerce=int, empty_value=None)
+    deadline = forms.DateTimeField(
+        label=_("Deadline (optional)"), required=False, input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to use the category's time limit."),
+    )
+    note = _textarea(_("Note (optional)"), required=False)
+
+    def __init__(self, *args, incident, departments, handlers, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("department", incident.category.default_department_id)
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        # The list was read once for the page; reuse it instead of querying again.
+        self.fields["department"].choices = [("", _("Choose…"))] + [(d.pk, d.name) for d in departments]
+        groups: dict[str, list] = {}
+        for user in handlers:
+            groups.setdefault(user.department.name, []).append((user.pk, user.display_name))
+        self.fields["assignee"].choices = [("", _("The department decides"))] + list(groups.items())
+
+
+class HandleForm(forms.Form):
+    result = _textarea(_("What was done"), required=True, rows=3)
+    photos = PhotosField(label=_("Photos after handling"))
+
+
+class VerifyForm(forms.Form):
+    passed = forms.ChoiceField(
+        label=_("Is it fixed?"), widget=forms.RadioSelect,
+        choices=[("true", _("Yes, fixed")), ("false", _("No, send it back for rework"))],
+    )
+    note = _textarea(_("Note (required when not fixed)"), required=False)
+    photos = PhotosField(label=_("Photos on site"))
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=30, initial=2)
+    reason = _textarea(_("Reason"), required=True)
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    Action.REGISTER: NoteForm,
+    Action.REJECT: ReasonForm,
+    Action.CONFIRM: NoteForm,
+    Action.DISPATCH: DispatchForm,
+    Action.ACCEPT: NoteForm,
+    Action.RETURN: ReasonForm,
+    Action.HANDLE: HandleForm,
+    Action.VERIFY: VerifyForm,
+    Action.CLOSE: NoteForm,
+    Action.DISPUTE: ReasonForm,
+    Action.REQUEST_EXTENSION: ExtensionForm,
+    Action.APPROVE_EXTENSION: NoteForm,
+    Action.REFUSE_EXTENSION: ReasonForm,
+    Action.SUSPEND: ReasonForm,
+    Action.RESUME: NoteForm,
+    Action.VOID: ReasonForm,
+    Action.COMMENT: CommentForm,
+}
+
+# Actions that change nothing but the status: one button, the note folded away.
+QUICK_ACTIONS = frozenset({Action.REGISTER, Action.CONFIRM, Action.ACCEPT, Action.CLOSE, Action.APPROVE_EXTENSION, Action.RESUME})
+# Actions that end or push back a case: shown apart, after the main ones.
+SIDE_ACTIONS = frozenset({Action.REJECT, Action.RETURN, Action.DISPUTE, Action.SUSPEND, Action.VOID, Action.REFUSE_EXTENSION})
+
+
+def dispatch_handlers(zone_id: int) -> list:
+    """Department handlers who serve a zone (its zone teams and central staff), for the assignee list."""
+    return list(
+        User.objects.filter(role=Role.DEPARTMENT, is_active=True, department__is_active=True)
+        .filter(Q(zone__isnull=True) | Q(zone_id=zone_id))
+        .select_related("department")
+        .order_by("department__sort", "department__name", "last_name", "first_name", "username")
+    )
+
+
+def action_form(action: str, incident, *, data=None, files=None, departments=(), handlers=()) -> forms.Form:
+    form_class = ACTION_FORMS[action]
+    kwargs = {"data": data, "files": files, "auto_id": f"id_{action}_%s"}
+    if form_class is DispatchForm:
+        return DispatchForm(incident=incident, departments=departments, handlers=handlers, **kwargs)
+    return form_class(**kwargs)
+
+
+class BulkDispatchForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, label=_("Cases"), error_messages={"required": _("Tick the cases to dispatch.")})
+    department = forms.TypedChoiceField(label=_("Dispatch to"), coerce=int, error_messages={"required": _("Choose a department.")})
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Choose…"))] + [(d.pk, d.name) for d in departments]
+
+    def full_clean(self):
+        # Any submitted id is acceptable here: apply_action answers 404 for cases out of scope.
+        if self.data is not None and hasattr(self.data, "getlist"):
+            self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids")]
+        super().full_clean()
