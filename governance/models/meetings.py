@@ -25,8 +25,8 @@ def _is_department_user(user) -> bool:
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeetingQuerySet:
         """Street office and admins: every meeting. A department user: the meetings their
-        department or they themselves attend, and published meetings with a decision that
-        concerns their department. Everybody else: none."""
+        department or they themselves attend, and meetings with a decision that concerns their
+        department (as lead or cooperating). Everybody else: none."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.sees_everything:
@@ -37,7 +37,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(
             Q(pk__in=Meeting.attending_departments.through.objects.filter(department_id=user.department_id).values("meeting_id"))
             | Q(pk__in=Meeting.attendees.through.objects.filter(user_id=user.pk).values("meeting_id"))
-            | Q(status=MeetingStatus.PUBLISHED, pk__in=concerned)
+            | Q(pk__in=concerned)
         )
 
     def attended_by(self, user) -> MeetingQuerySet:
