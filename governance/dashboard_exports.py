@@ -18,6 +18,8 @@ from incidents.exports import safe_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
+SIGNED = "+0;-0;0"
+POINTS = '+0.0" pp";-0.0" pp";0.0" pp"'
 
 
 def filename(report: dict) -> str:
@@ -31,7 +33,7 @@ class _Sheet:
         for index, width in enumerate(widths):
             self.sheet.column_dimensions[chr(ord("A") + index)].width = width
 
-    def row(self, *values, bold: bool = False, percent: tuple[int, ...] = ()) -> None:
+    def row(self, *values, bold: bool = False, percent: tuple[int, ...] = (), formats: dict[int, str] | None = None) -> None:
         cells = []
         for index, value in enumerate(values):
             cell = WriteOnlyCell(self.sheet, value=safe_text(value) if isinstance(value, str) else value)
@@ -41,6 +43,8 @@ class _Sheet:
                 cell.font = Font(bold=True)
             if index in percent and isinstance(value, float):
                 cell.number_format = PERCENT
+            if formats and index in formats and isinstance(value, int | float):
+                cell.number_format = formats[index]
             cells.append(cell)
         self.sheet.append(cells)
 
@@ -54,6 +58,13 @@ def _ranking(book: Workbook, title: str, ranking: dict, *, note: str | None = No
     for row in ranking["rows"]:
         values = [c["value"] if c["value"] is not None else "–" for c in row["cells"]]
         sheet.row(row["rank"], row["name"], *([row["note"]] if note else []), *values, percent=rates)
+
+
+def _change(fig: dict, is_rate: bool):
+    """The change against the previous period as a number (percentage points for a rate)."""
+    if fig["change"] is None:
+        return "–" if fig["when"] == "period" else ""
+    return round(fig["change"] * 100, 1) if is_rate else fig["change"]
 
 
 def export_report(report: dict) -> bytes:
@@ -73,11 +84,11 @@ def export_report(report: dict) -> bytes:
             fig["label"] + ("" if fig["when"] == "period" else " " + _("(now)")),
             fig["value"] if fig["value"] is not None else "–",
             fig["previous"] if fig["previous"] is not None else ("–" if fig["when"] == "period" else ""),
-            fig["change_display"],
+            _change(fig, is_rate),
             fig["numerator"]["value"] if is_rate else "",
             fig["denominator"]["value"] if is_rate else "",
             fig["help"],
-            percent=(1, 2) if is_rate else (),
+            percent=(1, 2) if is_rate else (), formats={3: POINTS if is_rate else SIGNED},
         )
 
     weeks = _Sheet(book, _("Weekly"), [12, 12, 12, 12, 12, 14, 14])
