@@ -167,19 +167,19 @@ def locate_cell_in(queryset, latitude: float, longitude: float):
         index = _fresh_index()
     for _attempt in range(2):
         cell_id = index.candidate(latitude, longitude)
-        if cell_id is None:
+        cell = None
+        if cell_id is not None:
+            # No ORDER BY: the filter is on the primary key.
+            cell = next(iter(queryset.filter(pk=cell_id).annotate(**_version_columns()).order_by()), None)
+        if cell is not None:
+            version = _version_of(cell._index_n, cell._index_changed)
+            if version == index.version:
+                return cell
+        else:
+            # Outside every indexed cell, or the candidate is not in `queryset` (or was deleted).
             version = _current_version()
             if version == index.version:
                 return None
-        else:
-            # No ORDER BY: the filter is on the primary key.
-            cell = next(iter(queryset.filter(pk=cell_id).annotate(**_version_columns()).order_by()), None)
-            if cell is not None:
-                version = _version_of(cell._index_n, cell._index_changed)
-                if version == index.version:
-                    return cell
-            else:
-                version = _current_version()
         index = _fresh_index(version)
     # The cells changed twice under us: answer from the index just built.
     cell_id = index.candidate(latitude, longitude)

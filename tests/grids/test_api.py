@@ -158,6 +158,7 @@ def test_page_out_of_range_is_404_json(world, api_for, page):
         ("/api/v1/users/?worker_kind=sometimes", "worker_kind"),
         ("/api/v1/users/?zone=1.5", "zone"),
         ("/api/v1/users/?community=abc", "community"),
+        ("/api/v1/users/?community=" + "9" * 25, "community"),  # beyond any integer column
     ],
 )
 def test_invalid_filter_value_is_400_naming_the_field(world, api_for, url, field):
@@ -166,6 +167,12 @@ def test_invalid_filter_value_is_400_naming_the_field(world, api_for, url, field
     body = response.json()
     assert list(body) == [field]
     assert body[field][0].startswith("Select a valid choice.")
+
+
+def test_null_character_in_a_filter_is_400(world, api_for):
+    response = api_for(world.users.street).get("/api/v1/grid-cells/?q=%00")
+    assert response.status_code == 400
+    assert response.json() == {"q": ["Null characters are not allowed."]}
 
 
 def test_filter_by_a_zone_outside_ones_scope_is_400_like_a_missing_one(world, api_for):
@@ -179,7 +186,7 @@ def test_filter_by_a_zone_outside_ones_scope_is_400_like_a_missing_one(world, ap
 @pytest.mark.parametrize("path", ["zones", "communities", "grid-cells", "departments", "users"])
 def test_malformed_or_missing_detail_id_is_404_json(world, api_for, path):
     client = api_for(world.users.street)
-    for bad in ("abc", "999999", "1.5", "-1"):
+    for bad in ("abc", "999999", "1.5", "-1", "9" * 25):
         response = client.get(f"/api/v1/{path}/{bad}/")
         assert response.status_code == 404, (path, bad)
         assert response["Content-Type"].startswith("application/json")

@@ -186,3 +186,12 @@ def test_parse_polygon_returns_the_shape():
     polygon = parse_polygon(f.square(120.0, 36.0, size=0.01))
     assert polygon.area == pytest.approx(0.0001)
     assert polygon.bounds == pytest.approx((120.0, 36.0, 120.01, 36.01))
+
+
+def test_locate_within_a_scoped_queryset(world, django_assert_num_queries):
+    from grids.geometry import locate_cell_in
+
+    mine = GridCell.objects.visible_to(world.users.worker)
+    assert locate_cell_in(mine, 36.0025, 120.0025) == world.cell_a1x
+    with django_assert_num_queries(2):  # the candidate is not in scope; the version is checked alone
+        assert locate_cell_in(mine, 36.0025, 120.0425) is None
