@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from grids.choices import Role
@@ -82,7 +82,3 @@ def uncovered_hours_by_community(communities, start: datetime, end: datetime) ->
 
 def worker_counts_by_kind(queryset) -> dict[str, int]:
     return dict(queryset.grid_workers().values_list("worker_kind").annotate(n=Count("pk")).values_list("worker_kind", "n"))
-
-
-def cells_with_worker_counts(queryset):
-    return queryset.select_related("community__zone").annotate(worker_count=Count("workers", filter=Q(workers__is_active=True)))

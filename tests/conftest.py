@@ -62,6 +62,12 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing a dozen persona passwords with PBKDF2 would cost seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     """Two zones, three communities, four cells, and one persona per role (and some outsiders)."""

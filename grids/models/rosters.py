@@ -80,9 +80,8 @@ class DutyShiftQuerySet(models.QuerySet):
         if role in (Role.COMMUNITY, Role.GRID_WORKER):
             return self.filter(community_id=user.community_id)
         if role == Role.DEPARTMENT:
-            if user.zone_id:
-                return self.filter(community__zone_id=user.zone_id)
-            return self.filter(officer__department_id=user.department_id)
+            # The roster is shown wherever the community is: a zone team sees its zone's.
+            return self.filter(community__zone_id=user.zone_id) if user.zone_id else self
         return self.none()
 
 
