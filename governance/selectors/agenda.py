@@ -103,15 +103,18 @@ def _undecided_earlier_items(week_start: date, exclude_meeting_id: int | None) -
     )
     if exclude_meeting_id is not None:
         items = items.exclude(meeting_id=exclude_meeting_id)
-    return list(items.values("incident_id", "reason", "meeting_id", "meeting__held_at", "created_at"))
+    return list(items.values("incident_id", "reason", "meeting_id", "meeting__held_at"))
 
 
-def _last_decisions(incident_ids: Iterable[int]) -> dict[int, datetime]:
+def _last_decided_meetings(incident_ids: Iterable[int]) -> dict[int, datetime]:
+    """incident id → when the latest meeting that decided it was held."""
     last: dict[int, datetime] = {}
-    rows = Decision.objects.applied().filter(item__incident_id__in=list(incident_ids)).values_list("item__incident_id", "applied_at")
-    for incident_id, applied_at in rows:
-        if incident_id not in last or applied_at > last[incident_id]:
-            last[incident_id] = applied_at
+    rows = Decision.objects.applied().filter(item__incident_id__in=list(incident_ids)).values_list(
+        "item__incident_id", "item__meeting__held_at"
+    )
+    for incident_id, held_at in rows:
+        if incident_id not in last or held_at > last[incident_id]:
+            last[incident_id] = held_at
     return last
 
 
@@ -123,10 +126,10 @@ def agenda_candidates(*, week_start: date, now: datetime | None = None, exclude_
         for incident_id in source(now).values_list("pk", flat=True):
             found.setdefault(incident_id, Candidate(incident_id, reason))
     earlier = _undecided_earlier_items(week_start, exclude_meeting_id)
-    decided = _last_decisions({row["incident_id"] for row in earlier})
+    decided = _last_decided_meetings({row["incident_id"] for row in earlier})
     for row in earlier:
         incident_id = row["incident_id"]
-        if incident_id in decided and decided[incident_id] > row["created_at"]:
+        if incident_id in decided and decided[incident_id] > row["meeting__held_at"]:
             continue  # a later meeting decided it
         candidate = found.setdefault(incident_id, Candidate(incident_id, row["reason"]))
         if candidate.carried_from_held_at is None or row["meeting__held_at"] > candidate.carried_from_held_at:
