@@ -46,8 +46,12 @@ from incidents.templatetags.incident_tags import since
 PAGE_SIZE = 50
 CARD_PAGE_SIZE = 25
 REPORTER_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY, Role.ZONE_LEADER, Role.STREET, Role.ADMIN})
-# Filters the queue form does not show: `zone` is an id for programs, `mine` has its own page.
-HIDDEN_FILTERS = ("zone", "mine")
+# The filters the queue form shows. The others (the dashboard's drill-downs, ids for programs)
+# still apply when a link carries them; the form keeps them as hidden inputs and names them.
+SHOWN_FILTERS = (
+    "q", "status", "open", "category", "community", "grid_cell", "department", "severity", "overdue", "escalation",
+    "reported_after", "reported_before",
+)
 
 
 def _next_url(request, default: str) -> str:
@@ -75,10 +79,20 @@ def queue_filter_data(request):
     return data
 
 
-def _filtered(request, base):
-    filterset = IncidentFilter(queue_filter_data(request), queryset=base, request=request)
-    filterset.form.fields["status"].widget.attrs["size"] = 4
-    return filterset
+def _filtered(request, base, shown=SHOWN_FILTERS) -> tuple[IncidentFilter, dict]:
+    """The queue's FilterSet, and what its form needs: which fields to show, which to carry."""
+    data = queue_filter_data(request)
+    filterset = IncidentFilter(data, queryset=base, request=request)
+    fields = filterset.form.fields
+    fields["status"].widget.attrs["size"] = 4
+    for name in ("reported_after", "reported_before"):
+        fields[name].widget.input_type = "date"  # the phone's date picker
+    # A TypedChoiceField has no empty choice: without one the form would submit "on time".
+    if fields["escalation"].choices and fields["escalation"].choices[0][0] != "":
+        fields["escalation"].choices = [("", "---------"), *fields["escalation"].choices]
+    carried = [(name, value) for name in data if name in fields and name not in shown for value in data.getlist(name) if value]
+    labels = sorted({str(fields[name].label) for name, _value in carried})
+    return filterset, {"shown_filters": shown, "carried_filters": carried, "carried_labels": labels}
 
 
 def _bad_coordinates(request) -> tuple[float, float] | None:
@@ -210,14 +224,14 @@ def mine(request):
 @login_required
 def queue(request):
     """The zone leader's queue (the street office's over the whole sub-district), with bulk dispatch."""
-    filterset = _filtered(request, selectors.case_list(request.user))
+    filterset, form_context = _filtered(request, selectors.case_list(request.user))
     page = _page(request, filterset.qs, PAGE_SIZE)
     departments = _departments()
     context = {
         "filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count,
         "bulk_form": BulkDispatchForm(departments=departments),
         "can_dispatch": request.user.sees_everything or request.user.role == Role.ZONE_LEADER,
-        "hidden_filters": HIDDEN_FILTERS, "export_query": queue_filter_data(request).urlencode(),
+        "export_query": queue_filter_data(request).urlencode(), **form_context,
     }
     return render(request, "incidents/queue.html", context)
 
@@ -280,12 +294,10 @@ def department_queue(request):
     """Cases dispatched to the user's department (visible_to restricts), open ones by default."""
     if request.user.role != Role.DEPARTMENT:
         return redirect("incidents:queue")
-    filterset = _filtered(request, selectors.case_list(request.user))
+    shown = tuple(name for name in SHOWN_FILTERS if name != "department")
+    filterset, form_context = _filtered(request, selectors.case_list(request.user), shown)
     page = _page(request, filterset.qs, PAGE_SIZE)
-    context = {
-        "filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count,
-        "hidden_filters": (*HIDDEN_FILTERS, "department"),
-    }
+    context = {"filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count, **form_context}
     return render(request, "incidents/department.html", context)
 
 

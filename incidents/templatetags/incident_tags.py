@@ -38,8 +38,8 @@ def deadline_text(incident) -> str:
         return _("clock paused") if incident.paused_remaining is not None else ""
     now = timezone.now()
     if incident.due_at <= now:
-        return _("overdue %(time)s") % {"time": timesince(incident.due_at, now, depth=1)}
-    return _("%(time)s left") % {"time": timeuntil(incident.due_at, now, depth=1)}
+        return _("overdue %(time)s") % {"time": timesince(incident.due_at, now, depth=2)}
+    return _("%(time)s left") % {"time": timeuntil(incident.due_at, now, depth=2)}
 
 
 @register.filter

@@ -17,8 +17,8 @@
     }
     if (data.point) layers.push(L.marker(data.point));
     const group = L.featureGroup(layers).addTo(map);
-    if (data.point) map.setView(data.point, 17);
-    else if (group.getBounds().isValid()) map.fitBounds(group.getBounds(), { padding: [12, 12], maxZoom: 17 });
+    // The whole cell and the point: where in the cell it is matters as much as the spot itself.
+    if (group.getBounds().isValid()) map.fitBounds(group.getBounds(), { padding: [16, 16], maxZoom: 17 });
     else map.setView([36.0, 120.0], 12);
     el.dataset.ready = "1";
   });

@@ -284,6 +284,17 @@ def test_queue_defaults_to_open_cases_and_filters(world, cats, page_for):
     assert open_case.code in body
 
 
+def test_queue_form_keeps_drill_down_filters_and_offers_no_supervision_by_default(world, cats, page_for):
+    case = report(world, cats.gas)
+    client = english(page_for(world.users.zone_leader))
+    body = text(client.get(reverse("incidents:queue")))
+    select = re.search(r'<select name="escalation".*?</select>', body, re.S).group(0)
+    assert re.search(r'<option value="" selected>', select)  # not "on time" by accident
+    body = text(client.get(reverse("incidents:queue"), {"reporter": world.users.zone_leader.pk}))
+    assert case.code not in body  # the drill-down filter applies ...
+    assert '<input type="hidden" name="reporter"' in body and "Also filtered by: Reporter" in body  # ... and is kept
+
+
 def test_queue_deadline_badges(world, cats, page_for):
     case = report(world, cats.gas)
     late = report(world, cats.gas, now=timezone.now() - timedelta(days=10))
