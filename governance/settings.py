@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "grids",
     "incidents",
     "inspections",
@@ -187,6 +188,21 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Cases, territory and people of a sub-district's grid-based social governance.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CommunityKindEnum": "grids.choices.CommunityKind",
+        "DepartmentKindEnum": "grids.choices.DepartmentKind",
+        "CaseStatusEnum": "incidents.choices.Status",
+        "CaseEventKindEnum": "incidents.choices.EventKind",
+        "PhotoKindEnum": "incidents.models.PhotoKind",
+        "LimitKindEnum": "incidents.workcalendar.LimitKind",
+        "SeverityEnum": "incidents.choices.Severity",
+        "MeetingKindEnum": "governance.choices.MeetingKind",
+        "MeetingStatusEnum": "governance.choices.MeetingStatus",
+    },
 }
 
 # --- Map tiles ---------------------------------------------------------------------------------

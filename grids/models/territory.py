@@ -40,8 +40,11 @@ class ZoneQuerySet(models.QuerySet):
             return self
         if role == Role.ZONE_LEADER:
             return self.filter(pk=user.zone_id)
-        if role in (Role.COMMUNITY, Role.GRID_WORKER):
+        if role == Role.COMMUNITY:
             return self.filter(communities__pk=user.community_id)
+        if role == Role.GRID_WORKER:
+            # Their community's zone and the zones of the cells they patrol.
+            return self.filter(Q(communities__pk=user.community_id) | Q(communities__cells__workers=user)).distinct()
         if role == Role.DEPARTMENT:
             return self.filter(pk=user.zone_id) if user.zone_id else self
         return self.none()
@@ -169,7 +172,11 @@ class GridCell(models.Model):
         verbose_name_plural = _("grid cells")
         ordering = ["code"]
         constraints = [models.CheckConstraint(condition=Q(code__regex=r"^\d{15}$"), name="gridcell_code_15_digits")]
-        indexes = [models.Index(fields=["min_lng", "max_lng", "min_lat", "max_lat"], name="gridcell_bbox")]
+        indexes = [
+            models.Index(fields=["min_lng", "max_lng", "min_lat", "max_lat"], name="gridcell_bbox"),
+            # The point index checks it is current with MAX(updated_at) on every look-up.
+            models.Index(fields=["updated_at"], name="gridcell_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
