@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from governance import dashboard_exports
@@ -16,6 +17,13 @@ from governance.selectors.dashboard import PRESETS, can_view_dashboard, period_f
 from governance.selectors.dashboard_report import dashboard_report
 from grids.models import Zone
 from grids.views import map_config
+
+# How the page groups the headline figures: what happened in the period, and what needs supervision.
+FIGURE_GROUPS = [
+    ("period", _lazy("In the period"),
+     ["reported", "registered", "closed", "handling_rate", "on_time_rate", "rework_rate", "extension_rate"]),
+    ("supervision", _lazy("Supervision"), ["open_overdue", "yellow", "red", "disputed"]),
+]
 
 
 def _zone_leader_home(request):
@@ -53,8 +61,12 @@ def dashboard(request, zone_id: int | None = None):
             "community": _("Community"), "empty": _("No case in the period"),
         },
     }
+    figures = {fig["key"]: fig for fig in report["figures"]}
     context = {
         "report": report,
+        "figure_groups": [
+            {"key": key, "title": title, "figures": [figures[k] for k in keys]} for key, title, keys in FIGURE_GROUPS
+        ],
         "scope": scope,
         "period": period,
         "period_errors": errors,
