@@ -1,0 +1,50 @@
+"""`python manage.py seed_demo [--force]`: load the demo sub-district, then print the demo logins.
+
+Deterministic and idempotent: a second run adds nothing. It refuses to run with DEBUG off (a
+production database) unless --force is given.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from governance.demo_meetings import seed_meetings
+from governance.management.commands.demo_logins import write_demo_logins
+from grids.demo import seed_organisation
+
+# The demo is built by these steps, in order. Each is keyword-only (`stdout=`, where it may report
+# progress), runs in its own transaction, is idempotent, and returns {what: rows created}.
+# Later apps append their step here: incidents will add its demo cases (which need the
+# organisation's cells and people), inspections its enterprises and campaigns, and so on.
+SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
+    ("organisation", seed_organisation),
+    ("meetings", seed_meetings),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo sub-district (idempotent). Refuses with DEBUG off unless --force."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="Load the demo even though DEBUG is off.")
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _("Refusing to load demo data with DEBUG off: this may be a real database. Pass --force if you mean it.")
+            )
+        for name, step in SEED_STEPS:
+            started = time.monotonic()
+            created = step(stdout=self.stdout)
+            details = ", ".join(f"{what}: {n}" for what, n in created.items() if n) or _("nothing new")
+            self.stdout.write(
+                self.style.SUCCESS(f"[{name}] ")
+                + _("%(details)s (%(seconds).1f s)") % {"details": details, "seconds": time.monotonic() - started}
+            )
+        self.stdout.write("")
+        write_demo_logins(self.stdout)
