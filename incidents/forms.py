@@ -120,7 +120,7 @@ class DispatchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     assignee = forms.TypedChoiceField(label=_("Person (optional)"), required=False, coerce=int, empty_value=None)
     deadline = forms.DateTimeField(
-        label=_("Deadline (optional)"), required=False, input_formats=["%Y-%m-%dT%H:%M"],
+        label=_("Deadline (optional)"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty to use the category's time limit."),
     )

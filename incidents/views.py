@@ -34,6 +34,7 @@ from incidents.forms import (
     QUICK_ACTIONS,
     SIDE_ACTIONS,
     BulkDispatchForm,
+    DispatchForm,
     IntakeForm,
     action_form,
     add_service_errors,
@@ -350,6 +351,16 @@ def incident_detail(request, pk: int):
     return _render_case(request, pk)
 
 
+def _parse_inputs(action: str, params: dict) -> None:
+    """Parse what the page's widgets send before the service sees it: the datetime-local deadline
+    (in the user's time zone; an impossible date such as month 13 is a form error, not a crash)."""
+    if action == Action.DISPATCH and params.get("deadline"):
+        try:
+            params["deadline"] = DispatchForm.base_fields["deadline"].clean(params["deadline"])
+        except ValidationError as error:
+            raise ValidationError({"deadline": error.messages}) from None
+
+
 @login_required
 @require_POST
 def act(request, pk: int):
@@ -358,6 +369,7 @@ def act(request, pk: int):
     params = {key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "action", "next")}
     back = reverse("incidents:detail", args=[pk])
     try:
+        _parse_inputs(action, params)
         services.apply_action(pk, actor=request.user, action=action, params=params, photos=request.FILES.getlist("photos"))
     except services.ActionRefused as refused:
         messages.error(request, refused.message)

@@ -53,10 +53,23 @@
     domainSelect.addEventListener("change", function () { showDomain(domainSelect.value); categoryChanged(); });
   }
 
+  const fixedBox = selfHandleRow.querySelector("input[type=checkbox]");
+  const photoHelp = form.querySelector("[data-photo-help]");
+  const photoHelpText = photoHelp.textContent;
+
+  function fixedChanged() {
+    // Fixed on the spot: the photos are the evidence, so at least one is required.
+    photos.required = fixedBox.checked;
+    photoHelp.textContent = fixedBox.checked ? labels.afterPhotos : photoHelpText;
+    photoHelp.classList.toggle("form-error", fixedBox.checked);
+  }
+  fixedBox.addEventListener("change", fixedChanged);
+
   function categoryChanged() {
     const allowed = selfHandleIds.has(Number(category.value));
     selfHandleRow.hidden = !allowed;
-    if (!allowed) selfHandleRow.querySelector("input[type=checkbox]").checked = false;
+    if (!allowed) fixedBox.checked = false;
+    fixedChanged();
     checkDuplicates();
   }
   category.addEventListener("change", categoryChanged);

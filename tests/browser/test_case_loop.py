@@ -164,3 +164,33 @@ def test_case_loop_on_a_phone(live_world, live_server, phone, categories, tmp_pa
     assert page.locator(f".case-card[data-case='{case.pk}']").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=MINE_SHOT, full_page=True)
+
+
+def test_duplicate_hint_links_the_report_to_the_open_case(live_world, live_server, phone, categories, tmp_path):
+    """A second sighting 20 m from an open case of the same category: the intake page says so and
+    one tap adds the worker's report (text and photo) to that case instead of filing a new one."""
+    from incidents import services
+
+    world, page, gas = live_world, phone, categories
+    existing = services.report_incident(
+        reporter=world.users.zone_leader, category=gas.pk, description="燃气味", latitude=POINT["latitude"], longitude=POINT["longitude"]
+    )
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": POINT["latitude"] + 20 / 111_320, "longitude": POINT["longitude"]})
+    log_in(page, live_server, world.users.worker)
+    page.goto(f"{live_server.url}/incidents/new/")
+    page.wait_for_selector(f"[data-cell-result][data-cell='{world.cell_a1x.pk}']")
+    assert page.locator("[data-duplicates]").is_hidden()
+    page.select_option("select[name=category]", str(gas.pk))
+    page.wait_for_selector("[data-duplicates]:not([hidden])")
+    assert existing.code in page.locator("[data-duplicates]").text_content()
+    page.fill("textarea[name=description]", "我也闻到了，在2单元")
+    page.set_input_files("input[name=photos]", make_photo(tmp_path / "again.png", (90, 90, 200)))
+    with page.expect_navigation():
+        page.click(f"[data-testid=link-{existing.pk}]")
+    assert page.url.endswith(f"/incidents/{existing.pk}/")
+    kinds = page.locator("[data-testid=timeline] [data-kind]").evaluate_all("items => items.map(i => i.dataset.kind)")
+    assert kinds == ["reported", "linked"]
+    assert Incident.objects.count() == 1
+    event = existing.events.get(kind="linked")
+    assert event.actor == world.users.worker and event.note == "我也闻到了，在2单元" and existing.photos.count() == 1

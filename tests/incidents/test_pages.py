@@ -239,6 +239,23 @@ def test_bad_action_input_is_shown_on_the_form(world, cats, page_for):
     assert case.status == Status.REGISTERED
 
 
+def test_dispatch_with_a_deadline_from_the_page(world, cats, page_for):
+    case = report(world, cats.gas)
+    act(world, case, "zone_leader", "register")
+    client = english(page_for(world.users.zone_leader))
+    url = reverse("incidents:act", args=[case.pk])
+    for bad in ("2026-13-45T10:00", "tomorrow", "2020-01-01T10:00"):
+        response = client.post(url, {"action": "dispatch", "department": world.safety.pk, "deadline": bad})
+        assert response.status_code == 400 and 'data-testid="error-deadline"' in text(response), bad
+    case.refresh_from_db()
+    assert case.status == Status.REGISTERED
+    due = (timezone.localtime() + timedelta(days=3)).replace(hour=17, minute=30, second=0, microsecond=0)
+    response = client.post(url, {"action": "dispatch", "department": world.safety.pk, "deadline": due.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.DISPATCHED and case.due_at == due
+
+
 def test_handle_with_photos_and_verify_through_the_page(world, cats, page_for):
     case = dispatched(world, cats)
     safety = page_for(world.users.safety)
