@@ -23,6 +23,8 @@ from grids.selectors import duty_gaps, week_start
 
 pytestmark = pytest.mark.django_db
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(scope="module", autouse=True)
 def seeded(django_db_setup, django_db_blocker):
@@ -30,7 +32,8 @@ def seeded(django_db_setup, django_db_blocker):
 
     Each test runs in a savepoint within it, so other modules still start from an empty database.
     """
-    with django_db_blocker.unblock():
+    # The fast hasher the suite's autouse fixture sets for each test, here for the whole module.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         with transaction.atomic():
             try:
                 yield seed_organisation()
@@ -140,6 +143,7 @@ def test_demo_logins_have_their_roles_and_the_demo_password(settings):
     # Everyone shares one hash (hashing is slow on purpose), so checking one checks them all.
     assert User.objects.values("password").distinct().count() == 1
     assert u["worker1"].check_password(settings.DEMO_PASSWORD)
+    assert u["admin"].check_password("demo-2026")
     assert not u["admin"].check_password("wrong-password")
 
 
