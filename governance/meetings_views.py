@@ -292,27 +292,33 @@ def decision_clear(request, pk: int, item_pk: int):
 
 # --- print -----------------------------------------------------------------------------------------
 
-def _print(request, pk: int, template: str):
+def _print(request, pk: int, template: str, *, minutes: bool):
     meeting = _meeting(request, pk)
     items = selectors.agenda_items(meeting, include_withdrawn=False)
     for item in items:
         item.heading_number = selectors.item_heading_number(item.number)
+    follow_ups = follow_up(meeting)
+    # The sections after the items continue their numbering (一、二、… 三、前次议定事项落实情况).
+    after = len(items)
+    follow_up_number = selectors.item_heading_number(after := after + 1) if follow_ups else ""
+    summary_number = selectors.item_heading_number(after + 1) if meeting.summary else ""
     return render(request, template, {
-        "meeting": meeting, "items": items, "follow_ups": follow_up(meeting), "draft": selectors.is_draft(meeting),
-        "subdistrict": selectors.subdistrict_name(), "printed_at": timezone.now(),
+        "meeting": meeting, "items": items, "follow_ups": follow_ups, "draft": minutes and selectors.is_draft(meeting),
+        "subdistrict": selectors.subdistrict_name(), "printed_at": timezone.now(), "distribution": selectors.distribution(meeting, items),
+        "follow_up_number": follow_up_number, "summary_number": summary_number,
     })
 
 
 @login_required
 @require_GET
 def print_agenda(request, pk: int):
-    return _print(request, pk, "governance/meetings/print_agenda.html")
+    return _print(request, pk, "governance/meetings/print_agenda.html", minutes=False)
 
 
 @login_required
 @require_GET
 def print_minutes(request, pk: int):
-    return _print(request, pk, "governance/meetings/print_minutes.html")
+    return _print(request, pk, "governance/meetings/print_minutes.html", minutes=True)
 
 
 # --- decisions: the ledger, and the departments' read-only view ------------------------------------

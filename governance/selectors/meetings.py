@@ -113,6 +113,17 @@ def item_heading_number(n: int) -> str:
     return f"{n}."
 
 
+def distribution(meeting: Meeting, items: list[AgendaItem]) -> list[str]:
+    """Who receives the minutes: the attending departments and every department a decision names."""
+    departments = {d.pk: d for d in meeting.attending_departments.all()}
+    for item in items:
+        decision = item.current_decision
+        if decision is not None:
+            departments.setdefault(decision.lead_department_id, decision.lead_department)
+            departments.update({d.pk: d for d in decision.cooperating.all()})
+    return [d.name for d in sorted(departments.values(), key=lambda d: (d.sort, d.name))]
+
+
 def subdistrict_name() -> str:
     """The issuing office's name for the letterhead of printed agendas and minutes."""
     return SubDistrict.objects.order_by("pk").values_list("name", flat=True).first() or ""

@@ -218,7 +218,7 @@ def test_printed_documents_have_the_official_shape(world, disputed, page_for):
     draft = page(client, reverse("meetings:print-minutes", args=[meeting.pk]))
     assert 'class="document draft"' in draft and 'data-draft-label="DRAFT"' in draft
     assert "Not decided at this meeting" in draft and "区检察院 王检察官" in draft and "辛河街道 Office" in draft
-    assert f"Minutes of {meeting.title} on assigning responsibility for disputed cases" in draft
+    assert "Minutes on assigning responsibility for disputed cases" in draft and f"Minutes of {meeting.title}</title>" in draft
 
 
 def test_chinese_numbering_of_printed_items(world, disputed, page_for):
