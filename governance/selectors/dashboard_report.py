@@ -219,6 +219,7 @@ def cell(key: str, counts: dict, period: Period, scope: Scope, extra: dict | Non
                 "drill": drill({**extra, **measure.params(period)}, scope),
             }
         out["drill"] = out["denominator"]["drill"]
+        out["good"] = definition.good
     else:
         out["drill"] = drill({**extra, **MEASURES[key].params(period)}, scope)
     return out

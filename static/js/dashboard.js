@@ -6,7 +6,7 @@
 
   const COLOURS = { reported: "#1565c0", registered: "#7e57c2", closed: "#2e7d32", rate: "#ef6c00" };
   const DOMAIN_COLOURS = ["#c0392b", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#8d6e63", "#546e7a"];
-  const HEAT = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"];
+  const HEAT = ["#fee6ce", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"];
   const charts = [];
 
   function readJSON(id) {
@@ -109,7 +109,7 @@
   }
 
   function colourOf(value, limits) {
-    if (!value) return "#f1f4f7";
+    if (!value) return "#f7f9fb";
     for (let i = 0; i < limits.length; i += 1) {
       if (value <= limits[i]) return HEAT[i];
     }
@@ -150,7 +150,7 @@
 
   function cellMap(el, cells, config, t) {
     if (typeof window.L === "undefined") return;
-    const map = window.L.map(el, { zoomControl: true });
+    const map = window.L.map(el, { zoomControl: true, zoomSnap: 0.25 });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     (config.tiles || []).forEach(function (tile) { window.L.tileLayer(tile.url, tile.options || {}).addTo(map); });
     let metric = "reported";
@@ -182,7 +182,7 @@
       });
     });
     const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 16 });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 18 });
     else map.setView([36.0, 120.0], 12);
     el.dataset.ready = "1";
   }
