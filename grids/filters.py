@@ -99,3 +99,4 @@ class TrainingSessionFilter(TextSearchMixin, django_filters.FilterSet):
     class Meta:
         model = TrainingSession
         fields = ["q", "kind", "level", "zone"]
+

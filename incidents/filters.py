@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grids.filters import StrictBooleanFilter
 from grids.models import Community, Department, GridCell
 from incidents.choices import OPEN_STATUSES, Escalation, EventKind, Severity, Stage, Status
 from incidents.models import Category, Incident, IncidentEvent, StageDeadline
@@ -33,18 +34,18 @@ def _categories(request):
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    open = django_filters.BooleanFilter(method="filter_open", label=_("Open only"))
+    open = StrictBooleanFilter(method="filter_open", label=_("Open only"))
     category = django_filters.ModelChoiceFilter(queryset=_categories, method="filter_category", label=_("Category"))
     community = django_filters.ModelChoiceFilter(queryset=_communities, label=_("Community"))
     grid_cell = django_filters.ModelChoiceFilter(queryset=_cells, label=_("Grid cell"))
     department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("Department"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
-    escalation = django_filters.TypedChoiceFilter(choices=Escalation.choices, coerce=int, label=_("Supervision"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
+    escalation = django_filters.ChoiceFilter(choices=Escalation.choices, label=_("Supervision"))
     reported_after = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte", label=_("Reported from"))
     reported_before = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label=_("Reported until"))
     zone = django_filters.NumberFilter(field_name="zone_id", label=_("Zone"))
-    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Reported by me"))
+    mine = StrictBooleanFilter(method="filter_mine", label=_("Reported by me"))
     # The dashboard's drill-downs (governance.selectors.dashboard): each figure links to the list
     # of exactly the cases it counts, so these say the same things its aggregates say. Dates are
     # whole local days, bounded by local midnights so that the range can use an index.
@@ -55,10 +56,10 @@ class IncidentFilter(django_filters.FilterSet):
     status_not = django_filters.MultipleChoiceFilter(
         field_name="status", choices=Status.choices, exclude=True, label=_("Status is not")
     )
-    dispatched = django_filters.BooleanFilter(method="filter_dispatched", label=_("Ever dispatched to a department"))
-    on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("Handled on time"))
-    reworked = django_filters.BooleanFilter(field_name="rework_count", method="filter_positive", label=_("Reworked"))
-    extended = django_filters.BooleanFilter(field_name="extension_count", method="filter_positive", label=_("Extended"))
+    dispatched = StrictBooleanFilter(method="filter_dispatched", label=_("Ever dispatched to a department"))
+    on_time = StrictBooleanFilter(method="filter_on_time", label=_("Handled on time"))
+    reworked = StrictBooleanFilter(field_name="rework_count", method="filter_positive", label=_("Reworked"))
+    extended = StrictBooleanFilter(field_name="extension_count", method="filter_positive", label=_("Extended"))
     reporter = django_filters.NumberFilter(field_name="reporter_id", label=_("Reporter"))
     event = django_filters.MultipleChoiceFilter(choices=EventKind.choices, method="filter_event", label=_("Timeline event"))
     event_after = django_filters.DateFilter(method="qualify_event", label=_("Event from"))

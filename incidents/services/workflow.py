@@ -136,7 +136,10 @@ def _deadline(params: dict, now: datetime) -> datetime | None:
     if isinstance(raw, str):
         from django.utils.dateparse import parse_datetime
 
-        value = parse_datetime(raw)
+        try:
+            value = parse_datetime(raw)
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            value = None
         if value is not None and timezone.is_naive(value):
             value = timezone.make_aware(value)
     else:
@@ -395,7 +398,7 @@ def apply_action(
             to_status=incident.status if incident.status != from_status else "", note=move.note, data=data, at=now,
         )
         if data.get("auto_dispute"):
-            record(incident, EventKind.AUTO_DISPUTE, from_status=Status.REGISTERED, to_status=Status.DISPUTED,
+            record(incident, EventKind.AUTO_DISPUTE, from_status=from_status, to_status=Status.DISPUTED,
                    data={"returns": incident.return_count}, at=now)
             tell(street_office(), incident, event)
         if move.tell:
