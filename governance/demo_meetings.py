@@ -1,10 +1,11 @@
 """Demo joint meetings: the last few weekly meetings with published minutes, and this week's agenda.
 
-Runs after the case history of the demo. Past meetings take up cases that were disputed before the
-meeting took place, decide most of them through the same services as the pages (so the cases are
-dispatched, with the meeting's deadline and a "decided at meeting N" line on their timeline) and
-leave one undecided, which the next meeting carries over. Without any cases it creates the
-meetings alone. Idempotent: a week that has its meeting is left as it is.
+Runs after the case history of the demo. Past meetings take up cases that called for a meeting when
+it took place (disputed, returned twice, red card overdue) and have not moved since, decide most of
+them through the same services as the pages (so the cases are dispatched, with the meeting's
+deadline and a "decided at meeting N" line on their timeline) and leave one undecided, which the
+next meeting carries over. Without any cases it creates the meetings alone. Idempotent: a week
+that has its meeting is left as it is.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from datetime import datetime, time, timedelta
 from typing import TextIO
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from governance.choices import ItemReason, MeetingKind
+from governance.choices import ASSIGNABLE_STATUSES, ItemReason, MeetingKind
 from governance.models import AgendaItem, Meeting
 from governance.selectors.agenda import case_histories, week_of
 from governance.services import meetings
 from grids.choices import Role
 from grids.models import Department, User
-from incidents.choices import EventKind, Status
+from incidents.choices import Escalation, Status
 from incidents.models import Incident, IncidentEvent
 
 PAST_WEEKS = 4
@@ -46,17 +47,25 @@ def _deadline(held_at: datetime, weeks_ago: int) -> datetime:
     return (held_at + timedelta(days=days)).replace(hour=17, minute=30)
 
 
-def _disputed_before(moment: datetime, taken: set[int], limit: int) -> list[Incident]:
-    last_dispute = Subquery(
-        IncidentEvent.objects.filter(incident=OuterRef("pk"), kind__in=[EventKind.DISPUTE, EventKind.AUTO_DISPUTE])
-        .order_by("-created_at").values("created_at")[:1]
+def _candidates_before(moment: datetime, taken: set[int], limit: int) -> list[tuple[Incident, str]]:
+    """Cases that, as they stood at `moment`, called for the meeting: nothing has happened to them
+    since (their last timeline event is older), and they were disputed, returned twice or more,
+    or red-carded and overdue. Deciding them at `moment` keeps every timeline in order."""
+    last_event = Subquery(IncidentEvent.objects.filter(incident=OuterRef("pk")).order_by("-created_at").values("created_at")[:1])
+    quiet = (
+        Incident.objects.filter(status__in=ASSIGNABLE_STATUSES).exclude(pk__in=taken)
+        .annotate(last_event_at=last_event).filter(last_event_at__lt=moment - timedelta(days=1))
+        .select_related("category").order_by("last_event_at", "code")
     )
-    candidates = (
-        Incident.objects.filter(status=Status.DISPUTED).exclude(pk__in=taken)
-        .annotate(disputed_at=last_dispute).filter(disputed_at__lt=moment - timedelta(days=1))
-        .select_related("category").order_by("disputed_at", "code")
-    )
-    return list(candidates[:limit])
+    found: list[tuple[Incident, str]] = []
+    for reason, condition in (
+        (ItemReason.DISPUTED, Q(status=Status.DISPUTED)),
+        (ItemReason.RETURNED, Q(return_count__gte=2)),
+        (ItemReason.RED_CARD, Q(escalation=Escalation.RED, due_at__lte=moment)),
+    ):
+        seen = {c.pk for c, _reason in found}
+        found += [(c, reason) for c in quiet.filter(condition).exclude(pk__in=seen)[: limit - len(found)]]
+    return found[:limit]
 
 
 def _lead_for(case: Incident, departments: list[Department], index: int) -> tuple[Department, list[Department]]:
@@ -67,22 +76,25 @@ def _lead_for(case: Incident, departments: list[Department], index: int) -> tupl
 
 def _past_meeting(week_start, weeks_ago: int, *, street: User, departments: list[Department], attendees: list[User],
                   carried: list[AgendaItem], taken: set[int], created: Counter) -> list[AgendaItem]:
-    """One published past meeting; returns its undecided items (carried to the next)."""
+    """One published past meeting; returns its undecided items (carried to the next). With cases in
+    the demo but none that called for a meeting that week, no meeting is held (returns [])."""
     held_at = _held_at(week_start)
-    prepared_at = held_at - timedelta(days=2, hours=1)
+    picked = [(item.incident, item.reason) for item in carried if item.incident.status in ASSIGNABLE_STATUSES]
+    picked += _candidates_before(held_at, taken | {c.pk for c, _r in picked}, ITEMS_PER_MEETING - len(picked))
+    if not picked and Incident.objects.exists():
+        return []
     meeting, _ = meetings.prepare_meeting(
-        kind=MeetingKind.WEEKLY, week_start=week_start, actor=street, now=prepared_at, held_at=held_at, place=PLACE, chair=street,
-        attendees=attendees, fill=False,
+        kind=MeetingKind.WEEKLY, week_start=week_start, actor=street, now=held_at - timedelta(days=2, hours=1), held_at=held_at,
+        place=PLACE, chair=street, attendees=attendees, fill=False,
     )
-    cases = [item.incident for item in carried if item.incident.status == Status.DISPUTED]
-    cases += _disputed_before(held_at, taken | {c.pk for c in cases}, ITEMS_PER_MEETING - len(cases))
+    cases = [case for case, _reason in picked]
     taken.update(c.pk for c in cases)
     carried_from = {item.incident_id: item.meeting_id for item in carried}
     histories = case_histories(c.pk for c in cases)
     items = AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, incident=case, position=i, reason=ItemReason.DISPUTED, carried_from_id=carried_from.get(case.pk),
+        AgendaItem(meeting=meeting, incident=case, position=i, reason=reason, carried_from_id=carried_from.get(case.pk),
                    history=histories[case.pk].line[:500], added_by=street)
-        for i, case in enumerate(cases, start=1)
+        for i, (case, reason) in enumerate(picked, start=1)
     )
     involved = set().union(*(histories[c.pk].department_ids for c in cases)) if cases else set()
     meetings.start_session(meeting.pk, actor=street, now=held_at)

@@ -53,3 +53,11 @@ def test_with_cases_past_meetings_decide_them_and_carry_one_over(world, cats):
     outcomes = {row.outcome for row in follow_up(this_week)}
     assert outcomes == {Outcome.OPEN, Outcome.MISSED}
     assert seed_meetings() == {}
+
+
+def test_weeks_without_cases_that_called_for_a_meeting_hold_none(world, cats):
+    recent = cf.case_in(Status.DISPUTED, world, cats)  # disputed today: no past meeting could have taken it up
+    created = seed_meetings()
+    assert created == {"meetings": 1, "agenda items": 1}
+    assert [(m.week_start, m.status) for m in Meeting.objects.all()] == [(week_of(), MeetingStatus.PREPARED)]
+    assert Meeting.objects.get().items.get().incident == recent
