@@ -1,0 +1,84 @@
+"""The benchmark's targets (issue 6) and its printed table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# (scenario, figure, limit, "max" or "min", label)
+TARGETS = [
+    ("dashboard", "p95_ms", 150, "max", "street dashboard p95 (cache empty)"),
+    ("zone_queue", "p95_ms", 100, "max", "zone queue p95"),
+    ("case_page", "p95_ms", 60, "max", "case page p95"),
+    ("api_list", "p95_ms", 100, "max", "API list, two filters (zone leader) p95"),
+    ("api_list_street", "p95_ms", 100, "max", "API list, two filters (street office) p95"),
+    ("intake", "cases_per_s", 150, "min", "intake at concurrency 8, cases/s"),
+    ("sweep", "seconds", 3, "max", "escalation sweep, 10,000 cases due, s"),
+    ("agenda", "seconds", 2, "max", "weekly agenda preparation, s"),
+]
+MEMORY_LIMIT_MB = 200
+ROWS = [
+    ("dashboard", "Street dashboard, cache emptied before each request"),
+    ("dashboard_cached", "Street dashboard, cached numbers (60 s TTL)"),
+    ("zone_queue", "Zone queue, default filters (zone leader)"),
+    ("street_queue", "Case queue, default filters (street office)"),
+    ("case_page", "Case page (zone leader, different cases)"),
+    ("api_list", "API list ?open=true&overdue=true (zone leader)"),
+    ("api_list_street", "API list ?category=…&reported_after=… (street)"),
+    ("intake", "Intake POST /api/v1/incidents/ (latency)"),
+]
+
+
+def compare(result: dict, baseline_path: Path) -> list[dict]:
+    """Each target: the measured value, met or missed and by how much."""
+    out = []
+    scenarios = result["scenarios"]
+    for scenario, figure, limit, kind, label in TARGETS:
+        value = scenarios.get(scenario, {}).get(figure)
+        if value is None:
+            continue
+        met = value <= limit if kind == "max" else value >= limit
+        out.append({"target": label, "limit": limit, "value": value, "met": met,
+                    "by": round(value / limit, 2) if kind == "max" else round(limit / value, 2) if value else None})
+    rss = [v.get("VmHWM", 0) / 1024 for v in result.get("memory_kb", {}).values()]
+    if rss:
+        peak = round(max(rss), 1)
+        out.append({"target": "web worker peak memory (VmHWM), MB", "limit": MEMORY_LIMIT_MB, "value": peak,
+                    "met": peak <= MEMORY_LIMIT_MB, "by": round(peak / MEMORY_LIMIT_MB, 2)})
+    if baseline_path.exists() and result["incidents"] != 10_000:
+        base = json.loads(baseline_path.read_text())["scenarios"]["dashboard"]["p95_ms"]
+        value = scenarios["dashboard"]["p95_ms"]
+        out.append({"target": "dashboard p95 at most twice its 10k figure", "limit": round(2 * base, 1), "value": value,
+                    "met": value <= 2 * base, "by": round(value / (2 * base), 2)})
+    return out
+
+
+def print_report(result: dict) -> None:
+    data = result["data"]
+    scenarios = result["scenarios"]
+    print()
+    print(f"Benchmark at {result['incidents']:,} cases — {result['measured_at']} (commit {result['commit']})")
+    tables = ", ".join(f"{t.split('_', 1)[1]} {v['rows']:,}" for t, v in data["tables"].items())
+    print(f"Data: {tables}; database {data['database_mb']:,.0f} MB; open {data['open']:,} (overdue {data['open_overdue']:,})")
+    load = result["machine"]["load_average_before"]
+    print(f"Machine: {result['machine']['cpus']} CPUs, load average {load[0]:.1f} before; PostgreSQL {result['machine']['postgresql']}")
+    print()
+    print(f"{'':<52}{'median':>9}{'p95':>9}{'max':>9}   (ms)")
+    for key, label in ROWS:
+        row = scenarios.get(key)
+        if row and row.get("n"):
+            print(f"{label:<52}{row['median_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['max_ms']:>9.1f}")
+    intake = scenarios["intake"]
+    print(f"{'Intake throughput':<52}{intake['cases_per_s']:>9.1f} cases/s ({intake['cases']} cases, concurrency {intake['concurrency']})")
+    sweep = scenarios["sweep"]
+    print(f"{'Escalation sweep':<52}{sweep['seconds']:>9.2f} s  ({sweep['cases_due']:,} due; moved {sweep['moved']})")
+    agenda = scenarios["agenda"]
+    print(f"{'Weekly agenda preparation':<52}{agenda['seconds']:>9.2f} s  ({agenda['items']} items)")
+    rss = {pid: v.get("VmRSS", 0) / 1024 for pid, v in result["memory_kb"].items()}
+    hwm = {pid: v.get("VmHWM", 0) / 1024 for pid, v in result["memory_kb"].items()}
+    if rss:
+        print(f"{'Web worker memory, RSS now / peak':<52}{max(rss.values()):>9.0f}{max(hwm.values()):>9.0f} MB  ({len(rss)} workers)")
+    print()
+    for target in result["targets"]:
+        mark = "met   " if target["met"] else "MISSED"
+        print(f"  [{mark}] {target['target']}: {target['value']} (target {target['limit']})")
