@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from incidents.exports import CONTENT_TYPE as CONTENT_TYPE
 from incidents.exports import safe_text
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
 SIGNED = "+0;-0;0"
 POINTS = '+0.0" pp";-0.0" pp";0.0" pp"'

@@ -14,39 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from governance.choices import ItemReason, Outcome
 from governance.selectors.meetings import with_outcomes
 from incidents.choices import Status
-
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from incidents.exports import CONTENT_TYPE as CONTENT_TYPE
+from incidents.exports import safe_cell, safe_text
 
 HEADERS = [
     _lazy("Meeting"), _lazy("Date"), _lazy("Item"), _lazy("Case code"), _lazy("Category"), _lazy("Community"),
     _lazy("Description"), _lazy("Why on the agenda"), _lazy("Lead department"), _lazy("Cooperating departments"),
     _lazy("Deadline"), _lazy("Note"), _lazy("Published"), _lazy("Case status"), _lazy("Closed at"), _lazy("Outcome"),
 ]
-
-
-def safe_text(value: str) -> str:
-    """Text as it must go into a cell: no characters XML forbids, never the start of a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _cell(sheet, value):
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones: local wall-clock time
-    cell = WriteOnlyCell(sheet, value=safe_text(value) if isinstance(value, str) else value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
 
 
 def _row(decision) -> list:
@@ -67,12 +47,12 @@ def export_decisions(decisions, now: datetime | None = None) -> bytes:
     bold = Font(bold=True)
     header = []
     for title in HEADERS:
-        cell = _cell(sheet, str(title))
+        cell = safe_cell(sheet, str(title))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for decision in with_outcomes(decisions, now):
-        sheet.append([_cell(sheet, "" if value is None else value) for value in _row(decision)])
+        sheet.append([safe_cell(sheet, "" if value is None else value) for value in _row(decision)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -62,7 +62,8 @@ def safe_text(value: str) -> str:
     return value
 
 
-def _cell(sheet, value):
+def safe_cell(sheet, value):
+    """A write-only cell: text stays text (never a formula), times in local wall-clock time."""
     if isinstance(value, datetime):
         # Excel has no time zones: write local (Asia/Shanghai) wall-clock time.
         value = timezone.localtime(value).replace(tzinfo=None)
@@ -95,7 +96,7 @@ def export_cases(queryset: QuerySet) -> bytes:
     header_font = Font(bold=True)
     header_cells = []
     for title in headers():
-        cell = _cell(sheet, title)
+        cell = safe_cell(sheet, title)
         cell.font = header_font
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -106,7 +107,7 @@ def export_cases(queryset: QuerySet) -> bytes:
         .values_list(*fields)
     )
     for row in rows.iterator(chunk_size=2000):
-        sheet.append([_cell(sheet, _display(field, value)) for field, value in zip(fields, row, strict=True)])
+        sheet.append([safe_cell(sheet, _display(field, value)) for field, value in zip(fields, row, strict=True)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
