@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from governance.demo_meetings import seed_meetings
 from governance.management.commands.demo_logins import write_demo_logins
 from grids.demo import seed_organisation
+from incidents.demo import seed_incident_categories, seed_incident_history
 
 # The demo is built by these steps, in order. Each is keyword-only (`stdout=`, where it may report
 # progress), runs in its own transaction, is idempotent, and returns {what: rows created}.
@@ -23,6 +24,8 @@ from grids.demo import seed_organisation
 # organisation's cells and people), inspections its enterprises and campaigns, and so on.
 SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("organisation", seed_organisation),
+    ("case categories", seed_incident_categories),
+    ("case history", seed_incident_history),
     ("meetings", seed_meetings),
 ]
 
