@@ -53,6 +53,10 @@ class PostgresLoader:
         """Inside the load's transaction: empty the tables and take their indexes off."""
         tables = [_table(m) for m in self.models]
         with connection.cursor() as cursor:
+            # Check foreign keys still pending in this transaction now (a caller's earlier inserts, e.g.
+            # in a test): a table with pending trigger events cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(f"TRUNCATE {', '.join(tables + list(CASE_TABLES_EXTRA))} RESTART IDENTITY CASCADE")

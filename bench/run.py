@@ -240,10 +240,14 @@ def run(args) -> dict:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    # Files of the app changed but not committed when measured (the tree is shared while it is built).
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True)
+    uncommitted = [line[3:] for line in changed.stdout.splitlines() if not line[3:].startswith(("bench/", "docs/"))]
     result = {
         "incidents": args.incidents,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "commit": commit,
+        "uncommitted_app_changes": uncommitted,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgresql": pg_version,
                     "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after]},
         "setup": {"gunicorn_workers": args.workers, "threads": args.threads, "requests": args.requests, "warmup": args.warmup,
