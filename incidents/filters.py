@@ -56,8 +56,8 @@ class IncidentFilter(django_filters.FilterSet):
     status_not = django_filters.MultipleChoiceFilter(
         field_name="status", choices=Status.choices, exclude=True, label=_("Status is not")
     )
-    dispatched = StrictBooleanFilter(method="filter_dispatched", label=_("Ever dispatched to a department"))
-    on_time = StrictBooleanFilter(method="filter_on_time", label=_("Handled on time"))
+    dispatched = StrictBooleanFilter(method="filter_dispatched", label=_("Has a department"))
+    on_time = StrictBooleanFilter(method="filter_on_time", label=_("No handling run late"))
     reworked = StrictBooleanFilter(field_name="rework_count", method="filter_positive", label=_("Reworked"))
     extended = StrictBooleanFilter(field_name="extension_count", method="filter_positive", label=_("Extended"))
     reporter = django_filters.NumberFilter(field_name="reporter_id", label=_("Reporter"))
@@ -101,18 +101,18 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{name}__lt": local_day_start(value + dt.timedelta(days=1))})
 
     def filter_dispatched(self, queryset, name, value):
+        """Cases with a department. A closed case has one exactly when a department handled it:
+        returns and disputes clear it, but a case cannot close from there without a new dispatch."""
         if value is None:
             return queryset
-        return queryset.filter(Exists(handle_runs())) if value else queryset.exclude(Exists(handle_runs()))
+        return queryset.filter(department__isnull=not value)
 
     def filter_on_time(self, queryset, name, value):
-        """True: the handle stage ran and every run of it finished on time; False: a run finished late."""
+        """True: no run of the handle-stage clock finished after its deadline; False: one did."""
         if value is None:
             return queryset
         late = Exists(handle_runs().filter(on_time=False))
-        if value:
-            return queryset.filter(Exists(handle_runs().filter(finished_at__isnull=False))).exclude(late)
-        return queryset.filter(late)
+        return queryset.exclude(late) if value else queryset.filter(late)
 
     def filter_positive(self, queryset, name, value):
         if value is None:

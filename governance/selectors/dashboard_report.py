@@ -8,10 +8,12 @@ The definitions themselves live in `governance.selectors.dashboard`; nothing her
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -54,14 +56,21 @@ def _attach(rows: list[dict], counts: dict, keys: list[str]) -> list[dict]:
     return rows
 
 
-def _units(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
-    """Zones of the sub-district, or communities of a zone, each with its counts."""
-    counter = Counter(cases, now, UNIT_KEYS, {"": period})
+def _totals_and_units(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> tuple[dict, list[dict]]:
+    """The headline counts (this period and the previous one) and the zones of the sub-district, or
+    the communities of a zone, each with its counts: one grouped query over cases and one over the
+    timeline. Every case lies in exactly one zone and one community, so the totals are the sums of
+    the groups (all of them, not only the listed ones)."""
+    keys = needed([*HEADLINE, "disputed_new", "open", *UNIT_KEYS])
+    counter = Counter(cases, now, keys, {"": period, "_prev": period.previous()})
+    groups = counter.by("community_id" if scope.zone else "zone_id")
+    names = [f"{key}{suffix}" for key in keys for suffix in ("", "_prev") if suffix == "" or MEASURES[key].when == PERIOD]
+    totals = {name: sum(group.get(name, 0) for group in groups.values()) for name in names}
     if scope.zone is None:
-        rows = [{"id": pk, "name": name} for pk, name in Zone.objects.visible_to(user).order_by("number").values_list("pk", "name")]
-        return _attach(rows, counter.by("zone_id"), UNIT_KEYS)
-    communities = Community.objects.visible_to(user).filter(zone_id=scope.zone.pk).order_by("code").values_list("pk", "name")
-    return _attach([{"id": pk, "name": name} for pk, name in communities], counter.by("community_id"), UNIT_KEYS)
+        units = Zone.objects.visible_to(user).order_by("number").values_list("pk", "name")
+    else:
+        units = Community.objects.visible_to(user).filter(zone_id=scope.zone.pk).order_by("code").values_list("pk", "name")
+    return totals, _attach([{"id": pk, "name": name} for pk, name in units], groups, UNIT_KEYS)
 
 
 def _workers(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
@@ -126,20 +135,38 @@ def dashboard_numbers(user, scope: Scope, period: Period, now: dt.datetime | Non
     """Every number of one dashboard: a fixed number of aggregate queries, whatever the case count."""
     now = now or timezone.now()
     cases = scoped_cases(user, scope)
-    keys = needed([*HEADLINE, "disputed_new", "open"])
-    numbers = {
-        "computed_at": now,
-        "totals": Counter(cases, now, keys, {"": period, "_prev": period.previous()}).by(),
-        "weeks": weekly(cases, period),
-        "categories": _categories(cases, period, now),
-        "units": _units(user, scope, cases, period, now),
-        "departments": _departments(user, cases, period, now),
-        "cells": _cells(user, scope, cases, period, now),
-        "overdue": _most_overdue(cases, now),
-    }
-    if scope.zone:
-        numbers["workers"] = _workers(user, scope, cases, period, now)
+    with _without_jit():
+        totals, units = _totals_and_units(user, scope, cases, period, now)
+        numbers = {
+            "computed_at": now,
+            "totals": totals,
+            "units": units,
+            "weeks": weekly(cases, period),
+            "categories": _categories(cases, period, now),
+            "departments": _departments(user, cases, period, now),
+            "cells": _cells(user, scope, cases, period, now),
+            "overdue": _most_overdue(cases, now),
+        }
+        if scope.zone:
+            numbers["workers"] = _workers(user, scope, cases, period, now)
     return numbers
+
+
+@contextmanager
+def _without_jit():
+    """On PostgreSQL, run the dashboard's queries with JIT compilation off.
+
+    Their cost estimate counts each correlated EXISTS once per row, which crosses `jit_above_cost`:
+    PostgreSQL then spends about a second compiling a query that runs in a tenth of that (measured
+    on 300,000 cases, see docs/dashboard.md). `SET LOCAL` ends with the transaction it is in.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def cached_numbers(user, scope: Scope, period: Period) -> dict:

@@ -183,8 +183,8 @@ def case_measures(case, period: Period, now: dt.datetime) -> set[str]:
     lo, hi = _bounds(period)
     within = lambda t: t is not None and lo <= t < hi  # noqa: E731
     handle = [run for run in case.deadlines.all() if run.stage == Stage.HANDLE]
-    dispatched = bool(handle)
-    on_time = any(run.finished_at is not None for run in handle) and all(run.on_time is not False for run in handle)
+    dispatched = case.department_id is not None
+    on_time = dispatched and all(run.on_time is not False for run in handle)
     closed = case.status == Status.CLOSED and within(case.closed_at)
     kinds = {event.kind for event in case.events.all() if within(event.created_at)}
     is_open = case.status in OPEN
