@@ -27,14 +27,14 @@ MINUTE = timedelta(minutes=1)
 # Paths through the loop and how often a case takes each (fixed-on-the-spot cases only where the
 # category allows it; the others fall back to the plain path).
 PATHS: tuple[tuple[str, float], ...] = (
-    ("plain", 0.66),
+    ("plain", 0.68),
     ("reject", 0.04),
     ("void", 0.02),
     ("self_handled", 0.05),
     ("rework", 0.05),
     ("return_once", 0.05),
-    ("return_twice", 0.03),
-    ("dispute", 0.03),
+    ("return_twice", 0.02),
+    ("dispute", 0.02),
     ("extension", 0.05),
     ("suspend", 0.04),
 )
@@ -42,6 +42,10 @@ LATE_SHARE = 0.07  # a stage finished late, by a fraction of its limit
 STUCK_SHARE = 0.05  # a case with one stage left lying for days or weeks
 COMMENT_SHARE = 0.08
 STAFF_REPORT_SHARE = 0.05  # reported by the community office (a call, a visit) instead of a patrol
+# The joint meetings of the last weeks are the meetings demo's (governance.demo_meetings: four past
+# weekly meetings and this week's): a disputed case whose meeting falls in them is left disputed
+# here, for that demo to decide or put on this week's agenda. Older meetings are replayed here.
+MEETINGS_DEMO_WEEKS = 5
 
 
 @dataclass
@@ -135,12 +139,18 @@ class Planner:
         at = start + timedelta(hours=self.rng.uniform(*hours))
         return max(self.office_hours(at, category), start + MINUTE)
 
-    def next_meeting(self, after: datetime) -> datetime:
-        """The weekly joint meeting (Thursday 14:30) that decides a disputed case: the first one at
-        least a day later, or, for a hard case, one of the next few."""
+    def next_meeting(self, after: datetime) -> datetime | None:
+        """The weekly joint meeting (Wednesday 09:00) that decides a disputed case: the first one at
+        least a day later, or, for a hard case, one of the next few. None when that meeting is one
+        of the meetings demo's (MEETINGS_DEMO_WEEKS) or still to come: the case stays disputed."""
         local = timezone.localtime(after) + timedelta(days=1)
-        days = (3 - local.weekday()) % 7 + 7 * self.rng.choice((0, 0, 0, 1, 2, 4))
-        return local.replace(hour=14, minute=30, second=0, microsecond=0) + timedelta(days=days)
+        days = (2 - local.weekday()) % 7 + 7 * self.rng.choice((0, 0, 0, 1, 2, 4))
+        meeting = local.replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=days)
+        this_monday = timezone.localtime(self.now).replace(hour=0, minute=0, second=0, microsecond=0)
+        this_monday -= timedelta(days=this_monday.weekday())
+        if meeting >= this_monday - timedelta(weeks=MEETINGS_DEMO_WEEKS - 1):
+            return None
+        return meeting
 
     # --- people ----------------------------------------------------------------------------
 
@@ -204,20 +214,22 @@ class Planner:
             add(self.soon(t, category, (0.5, 6)), Action.VOID, leader, reason=rng.choice(texts.VOID_REASONS))
             return plan
         department = category.department
-        if path == "dispute":
-            t = add(self.finish(t, category, Stage.DISPATCH), Action.DISPUTE, leader, reason=texts.DISPUTE_REASONS[0])
-            t = add(self.next_meeting(t), Action.DISPATCH, self.cast.street, department=department.pk, note=texts.MEETING_NOTES)
-        else:
-            if path in ("return_once", "return_twice"):
+        if path in ("dispute", "return_twice"):
+            if path == "dispute":
+                t = add(self.finish(t, category, Stage.DISPATCH), Action.DISPUTE, leader, reason=texts.DISPUTE_REASONS[0])
+            else:
+                # Returned twice: disputed on its own.
                 t, wrong = self._returned(add, t, category, cell, department)
-                if path == "return_twice":
-                    t, _ = self._returned(add, t, category, cell, department, wrong)
-                    # Returned twice: disputed on its own; the weekly meeting assigns it.
-                    t = add(self.next_meeting(t), Action.DISPATCH, self.cast.street, department=department.pk,
-                            note=texts.MEETING_NOTES)
-            if path not in ("return_twice",):
-                t = add(self.finish(t, category, Stage.DISPATCH, stuck=stuck == Stage.DISPATCH), Action.DISPATCH, leader,
-                        department=department.pk)
+                t, _ = self._returned(add, t, category, cell, department, wrong)
+            meeting = self.next_meeting(t)
+            if meeting is None:
+                return plan
+            t = add(meeting, Action.DISPATCH, self.cast.street, department=department.pk, note=texts.MEETING_NOTES)
+        else:
+            if path == "return_once":
+                t, _ = self._returned(add, t, category, cell, department)
+            t = add(self.finish(t, category, Stage.DISPATCH, stuck=stuck == Stage.DISPATCH), Action.DISPATCH, leader,
+                    department=department.pk)
         handler = self.handler(department, cell.zone_id)
         t = self._handle(add, t, category, handler, leader, path, stuck=stuck == Stage.HANDLE)
         verifier = reporter if reporter in cell.workers else rng.choice(cell.workers)
