@@ -2,8 +2,9 @@
 
 `seed_history()` draws some 1,500 case plans (incidents.demo.plan) over the last months,
 merges their steps into one time line and replays it: `report_incident(now=t)`, then
-`apply_action(..., now=t)` for each later step, with the escalation sweep run every couple of
-simulated hours in between, exactly as Celery beat would have. Steps later than the real now
+`apply_action(..., now=t)` for each later step, with the escalation sweep run in between at
+two-hour ticks of simulated time whenever a clock has crossed a threshold (beat sweeps every
+minute; cards in the history are therefore dated up to two hours late). Steps later than the real now
 are not taken, so recent cases stay open at whatever stage their plan had reached, late ones
 carry yellow and red cards, and twice-returned ones wait for the joint meeting. Timelines, stage
 deadlines, on-time flags and notifications are therefore all real. Finally notifications are
