@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -370,6 +371,22 @@ def _load() -> WorkCalendar:
     )
 
 
+_pinned: WorkCalendar | None = None
+
+
+@contextmanager
+def pinned_calendar() -> Iterator[WorkCalendar]:
+    """Use one calendar, without the freshness query, for a bulk job (e.g. replaying the demo
+    history) during which nobody edits the calendar."""
+    global _pinned
+    previous = _pinned
+    _pinned = load_calendar()
+    try:
+        yield _pinned
+    finally:
+        _pinned = previous
+
+
 def load_calendar() -> WorkCalendar:
     """The calendar as stored in the database, cached in-process.
 
@@ -378,6 +395,8 @@ def load_calendar() -> WorkCalendar:
     show stored due times.
     """
     global _cached
+    if _pinned is not None:
+        return _pinned
     key = _fingerprint()
     cached = _cached
     if cached is not None and cached[0] == key:

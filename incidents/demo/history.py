@@ -37,7 +37,6 @@ from incidents.choices import Action, Escalation, Status
 from incidents.demo.plan import REPORT, CasePlan, Cast, CategoryInfo, CellInfo, Planner, Step
 from incidents.models import Category, Incident, IncidentEvent
 from incidents.services import ActionRefused, apply_action, escalate_overdue, report_incident
-from incidents.workcalendar import WorkCalendar, load_calendar
 
 SWEEP_EVERY = timedelta(hours=2)
 READ_AFTER = timedelta(days=3)  # notifications older than this (in simulated time) count as read
@@ -70,7 +69,7 @@ def seed_history(*, months: int = 6, seed: int = 2026, now: datetime | None = No
         if not categories:
             return {}
         rng = random.Random(seed)
-        with _pinned_calendar() as cal, _no_query_log():
+        with workcalendar.pinned_calendar() as cal, _no_query_log():
             planner = Planner(rng=rng, cal=cal, cast=cast, now=now)
             plans = _draw_plans(planner, rng, cells, categories, months=months, cases=cases, now=now)
             plans += _featured_plans(planner, cells, categories, now)
@@ -80,24 +79,6 @@ def seed_history(*, months: int = 6, seed: int = 2026, now: datetime | None = No
 def _say(stdout: TextIO | None, line: str) -> None:
     if stdout is not None:
         stdout.write(line + "\n")
-
-
-@contextmanager
-def _pinned_calendar() -> Iterator[WorkCalendar]:
-    """Skip load_calendar()'s freshness query while the history is replayed.
-
-    Every transition calls load_calendar(), whose fingerprint query costs some 7 ms on SQLite;
-    over tens of thousands of replayed steps that is most of the run. Nothing edits the calendar
-    during the seeding transaction, so the fingerprint is taken once and reused until the end.
-    """
-    original = workcalendar._fingerprint
-    key = original()
-    calendar = load_calendar()
-    workcalendar._fingerprint = lambda: key
-    try:
-        yield calendar
-    finally:
-        workcalendar._fingerprint = original
 
 
 @contextmanager

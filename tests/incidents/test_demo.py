@@ -18,6 +18,7 @@ from governance.management.commands.seed_demo import SEED_STEPS
 from grids.choices import Role
 from grids.demo import seed_organisation
 from grids.models import Department, Notification, User
+from incidents import workcalendar
 from incidents.choices import Escalation, EventKind, Stage, Status
 from incidents.demo import categories as demo_categories
 from incidents.demo import history, seed_categories, seed_history
@@ -238,7 +239,7 @@ class TestHistory:
 
         def draw():
             rng = history.random.Random(7)
-            planner = history.Planner(rng=rng, cal=history.load_calendar(), cast=cast, now=NOW)
+            planner = history.Planner(rng=rng, cal=workcalendar.load_calendar(), cast=cast, now=NOW)
             plans = history._draw_plans(planner, rng, cells, categories, months=1, cases=20, now=NOW)
             return [(p.category.code, p.cell.cell.code, [(s.at, s.action, s.actor.username) for s in p.steps]) for p in plans]
 
