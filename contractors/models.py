@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""Third-party safety service companies, contracts, service plans and visits (a later issue)."""

@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""Enterprises, inspection campaigns, hazards and rectification (a later issue)."""
