@@ -6,11 +6,14 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grids.choices import CommunityKind, DepartmentKind, Role
 
-digits = lambda n: RegexValidator(rf"^\d{{{n}}}$", _("Enter exactly %(n)s digits.") % {"n": n})  # noqa: E731
+def digits(n: int) -> RegexValidator:
+    # format_lazy keeps the message lazy: formatted in the language active when it is shown.
+    return RegexValidator(rf"^\d{{{n}}}$", format_lazy(_("Enter exactly {n} digits."), n=n))
 
 
 class SubDistrict(models.Model):
