@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grids.choices import Role
@@ -75,7 +76,7 @@ class IntakeForm(forms.Form):
         label=_("I fixed it on the spot"), required=False,
         help_text=_("Only for minor matters; add photos that show it fixed. The zone confirms it."),
     )
-    photos = PhotosField(label=_("Photos"), help_text=_("Up to %(n)s photos.") % {"n": MAX_PHOTOS})
+    photos = PhotosField(label=_("Photos"), help_text=format_lazy(_("Up to {n} photos."), n=MAX_PHOTOS))
 
     def __init__(self, *args, user, tree, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.choices import CommunityKind, DepartmentKind, Role
 
+
 def digits(n: int) -> RegexValidator:
     # format_lazy keeps the message lazy: formatted in the language active when it is shown.
     return RegexValidator(rf"^\d{{{n}}}$", format_lazy(_("Enter exactly {n} digits."), n=n))
