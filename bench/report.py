@@ -82,3 +82,41 @@ def print_report(result: dict) -> None:
     for target in result["targets"]:
         mark = "met   " if target["met"] else "MISSED"
         print(f"  [{mark}] {target['target']}: {target['value']} (target {target['limit']})")
+
+
+def markdown(results: list[dict]) -> str:
+    """One table, a column per data size: what docs/performance.md shows."""
+    results = sorted(results, key=lambda r: r["incidents"])
+    head = "| | " + " | ".join(f"{r['incidents']:,} cases" for r in results) + " |"
+    lines = [head, "|---" * (len(results) + 1) + "|"]
+
+    def row(label: str, cell) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    def latency(key: str):
+        def cell(r):
+            s = r["scenarios"].get(key) or {}
+            return f"{s['median_ms']:.0f} / {s['p95_ms']:.0f}" if s.get("n") else "–"
+        return cell
+
+    for key, label in ROWS:
+        row(f"{label}, median / p95 ms", latency(key))
+    row("Intake throughput, cases/s (concurrency 8)", lambda r: f"{r['scenarios']['intake']['cases_per_s']:.1f}")
+    row("Escalation sweep, 10,000 cases due, s", lambda r: f"{r['scenarios']['sweep']['seconds']:.2f}")
+    row("Weekly agenda preparation, s (items)",
+        lambda r: f"{r['scenarios']['agenda']['seconds']:.2f} ({r['scenarios']['agenda']['items']})")
+    row("Web worker memory, peak RSS MB", lambda r: f"{max(v.get('VmHWM', 0) for v in r['memory_kb'].values()) / 1024:.0f}")
+    row("Database size, MB", lambda r: f"{r['data']['database_mb']:,.0f}")
+    row("Rows: cases / events / deadlines / notifications", lambda r: " / ".join(
+        f"{v['rows'] / 1000:,.0f}k" for v in r["data"]["tables"].values()))
+    row("Open cases (overdue)", lambda r: f"{r['data']['open']:,} ({r['data']['open_overdue']:,})")
+    row("Generation time, s", lambda r: f"{(r.get('generated') or {}).get('timings', {}).get('total', 0):.0f}")
+    row("Load average (1 min) before", lambda r: f"{r['machine']['load_average_before'][0]:.1f}")
+    row("Measured at (UTC), commit", lambda r: f"{r['measured_at'][11:16]} {r['commit']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(markdown([json.loads(Path(p).read_text()) for p in sys.argv[1:]]))

@@ -4,17 +4,18 @@ changing the app — every change is made inside a transaction that is rolled ba
 Dashboard: the SELECTs of one street-office dashboard (sub-district, this month) are captured
 from `dashboard_numbers()` and timed (best of --repeat) under each variant, cumulatively:
 
-  as-is        the app and PostgreSQL defaults
-  jit-off      SET jit = off (the aggregates' cost estimates trip JIT compilation, which costs
-               more than the queries themselves)
+  JIT on       PostgreSQL's default (the aggregates' cost estimates trip JIT compilation, which
+               costs more than the queries themselves)
+  as-is        as the app runs them: with SET LOCAL jit = off
   +indexes     B-tree indexes on registered_at and closed_at, so that the dashboard's row bound
                (reported_at ≥ X OR registered_at ≥ X OR closed_at ≥ X OR open) becomes a BitmapOr
   +columns     per-case counters of handle-stage runs (started, finished, finished late), filled
                from StageDeadline, replacing the correlated EXISTS subqueries on StageDeadline
 
 Queues: the queue page's list query as-is versus with only the joins the page shows (no
-reporter, no assignee) and without the cells' boundary polygons; planning and execution time
-from EXPLAIN ANALYZE.
+reporter, no assignee) and without the cells' boundary polygons. API: the street office's
+two-filter list as the FilterSet builds it versus the category resolved to ids and the date as a
+timestamp range. Planning and execution time from EXPLAIN ANALYZE.
 """
 
 from __future__ import annotations
@@ -118,10 +119,97 @@ def queue_sql() -> dict[str, str]:
     return out
 
 
+def api_sql() -> dict[str, str]:
+    """The street office's API list (?category=<subcategory>&reported_after=<90 days ago>): the
+    count and the page, as the FilterSet builds them and with the proposed shape — the category
+    resolved to ids in Python (no join, no OR) and the date as a timestamp range (sargable)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from grids.choices import Role
+    from grids.models import User
+    from incidents import selectors
+    from incidents.filters import IncidentFilter, local_day_start
+    from incidents.models import Category
+
+    street = User.objects.filter(role=Role.STREET).order_by("username").first()
+    category = Category.objects.get(code="exposed-rubbish")
+    since = timezone.localdate() - dt.timedelta(days=90)
+    as_is = IncidentFilter({"category": str(category.pk), "reported_after": since.isoformat()},
+                           queryset=selectors.case_list(street)).qs
+    proposed = (
+        Incident_objects(street).filter(category_id__in=[category.pk], reported_at__gte=local_day_start(since))
+        .select_related("category__parent", "grid_cell", "community", "department").defer("grid_cell__boundary")
+        .order_by("-reported_at", "-pk")
+    )
+    out = {}
+    for name, queryset in (("as-is", as_is), ("proposed", proposed)):
+        with CaptureQueriesContext(connection) as captured:
+            queryset.count()
+            list(queryset[:50])
+        out[f"API street count, {name}"] = captured.captured_queries[-2]["sql"]
+        out[f"API street page, {name}"] = captured.captured_queries[-1]["sql"]
+    return out
+
+
+# Single-column foreign-key indexes whose column already leads a composite index.
+REDUNDANT_INDEXES = ("zone_id", "community_id", "grid_cell_id", "department_id", "category_id")
+
+
+def sweep_variants(n: int, seed: int = 2026) -> dict[str, float]:
+    """escalate_overdue() with n cases coming due, as-is and without the redundant indexes
+    (every escalation UPDATE rewrites all of the table's index entries: `escalation` is in the
+    predicate of incident_warn_running, so the update cannot be HOT)."""
+    import datetime as dt
+    import random
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from incidents.models import Incident
+    from incidents.services import escalate_overdue
+
+    now = timezone.now()
+    ids = random.Random(f"whatif:{seed}").sample(list(Incident.objects.values_list("pk", flat=True)), n)
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_attribute a "
+            "ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0] WHERE x.indrelid = 'incidents_incident'::regclass "
+            "AND x.indnatts = 1 AND a.attname = ANY(%s)", [list(REDUNDANT_INDEXES)],
+        )
+        redundant = [row[0] for row in cursor.fetchall()]
+    for variant in ("as-is", "without redundant indexes"):
+        with transaction.atomic():
+            if variant != "as-is":
+                with connection.cursor() as cursor:
+                    for name in redundant:
+                        cursor.execute(f'DROP INDEX "{name}"')
+            Incident.objects.filter(pk__in=ids, due_at__isnull=True).update(status="accepted", stage="handle", paused_remaining=None)
+            Incident.objects.filter(pk__in=ids).update(
+                due_at=now - dt.timedelta(minutes=1), warn_at=now - dt.timedelta(minutes=10), escalation=0,
+            )
+            started = time.perf_counter()
+            escalate_overdue(now=now)
+            out[variant] = time.perf_counter() - started
+            transaction.set_rollback(True)
+    return out
+
+
+def Incident_objects(user):  # noqa: N802
+    from incidents.models import Incident
+
+    return Incident.objects.visible_to(user)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.whatif", description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sweep", type=int, default=10_000, help="cases coming due in the sweep variants (0: skip)")
     args = parser.parse_args(argv)
     database_url, _maintenance, _name = database_urls(args.incidents)
     os.environ.update(server_env(database_url))
@@ -131,12 +219,13 @@ def main(argv=None) -> None:
     from django.db import connection, transaction
 
     statements = dashboard_sql()
-    queues = queue_sql()
+    queues = {**queue_sql(), **api_sql()}
     results: dict[str, list[float]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        results["as-is"] = timed(cursor, statements, args.repeat)
+        cursor.execute("SET LOCAL jit = on")
+        results["JIT on"] = timed(cursor, statements, args.repeat)
         cursor.execute("SET LOCAL jit = off")
-        results["jit-off"] = timed(cursor, statements, args.repeat)
+        results["as-is"] = timed(cursor, statements, args.repeat)
         for sql in ADD_INDEXES:
             cursor.execute(sql)
         results["+indexes"] = timed(cursor, statements, args.repeat)
@@ -153,7 +242,11 @@ def main(argv=None) -> None:
         label = re.sub(r"\s+", " ", sql)[:68]
         print(f"{label:<70}" + "".join(f"{results[n][i] * 1000:>11.1f}" for n in names))
     print(f"{'TOTAL':<70}" + "".join(f"{sum(results[n]) * 1000:>11.1f}" for n in names))
-    print("\nQueue list query (EXPLAIN ANALYZE), ms")
+    if args.sweep:
+        print(f"\nEscalation sweep, {args.sweep:,} cases coming due, s")
+        for name, seconds in sweep_variants(args.sweep).items():
+            print(f"  {name:<40} {seconds:8.2f}")
+    print("\nQueue and API list queries (EXPLAIN ANALYZE, with the indexes and columns above), ms")
     for name, (planning, execution) in queue_plans.items():
         print(f"  {name:<40} planning {planning:8.1f}  execution {execution:8.1f}")
 
