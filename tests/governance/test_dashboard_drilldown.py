@@ -8,12 +8,21 @@ headline figures are also opened on the queue page itself.
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from governance.selectors.dashboard import RATES, Scope
 from governance.selectors.dashboard_report import dashboard_numbers, dashboard_report
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    # The assertions read English labels; the site's default language is Chinese.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from governance.selectors.dashboard import HEADLINE, MEASURES, Period, Scope, rate
 from governance.selectors.dashboard_report import (
@@ -20,6 +20,14 @@ from governance.selectors.dashboard_report import (
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    # The assertions read English labels; the site's default language is Chinese.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from governance.selectors.dashboard import Period, Scope, period_from
@@ -18,6 +19,14 @@ from governance.selectors.dashboard_report import cached_numbers, dashboard_numb
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    # The assertions read English labels; the site's default language is Chinese.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 OCTOBER_QUERY = "?start=2026-10-01&end=2026-10-31"
 OUTSIDERS = ["community", "worker", "worker_b", "safety", "safety_a", "urban", "officer", "contractor"]
