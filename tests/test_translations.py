@@ -33,8 +33,8 @@ NEVER_COPIED = {".git", ".venv", "var", "bench", "tests", "locale", "node_module
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")\s*$')
-# %(name)s, %(points).1f, %s; {{ var }} in templates has become %(var)s by the time it is here.
-_PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]")
+# %(name)s, %(points).1f, %s, {name}; {{ var }} in templates has become %(var)s by the time it is here.
+_PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 @dataclass
