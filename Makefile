@@ -46,9 +46,10 @@ test: dev-venv
 	$(PY) -m pytest
 
 # Re-extracts the strings into locale/zh_Hans/LC_MESSAGES/django.po (keep the ignore list in step
-# with tests/test_translations.py), then compiles the .mo that is committed beside it.
+# with tests/test_translations.py), then compiles the .mo that is committed beside it. Entries whose
+# string left the code stay as obsolete (#~) ones, so a string that comes back gets its translation.
 messages: dev-venv
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=static/vendor --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench --ignore=static/vendor --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 lint: dev-venv
