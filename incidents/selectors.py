@@ -88,3 +88,17 @@ def deadline_badge(incident: Incident, now: datetime | None = None) -> str:
     if incident.warn_at and incident.warn_at <= now:
         return "warn"
     return "ok"
+
+
+def calendar_gap_years(incident: Incident) -> list[int]:
+    """Years the case's running deadline reaches whose holidays are not entered yet.
+
+    Deadlines there are counted Monday to Friday only, so the page warns until an administrator
+    enters the year's holidays and make-up working days.
+    """
+    if incident.due_at is None:
+        return []
+    from incidents.workcalendar import load_calendar
+
+    start = min(incident.reported_at, incident.due_at)
+    return sorted(load_calendar().uncovered_years(start, incident.due_at))

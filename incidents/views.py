@@ -336,6 +336,7 @@ def _render_case(request, pk: int, *, failed=None, status: int = 200):
         "photo_groups": [(label, group) for label, group in by_kind if group],
         "events": list(incident.events.all()),
         "deadlines": list(incident.deadlines.all()),
+        "calendar_gap_years": selectors.calendar_gap_years(incident),
         "map_data": {
             "tiles": map_config()["tiles"],
             "point": [incident.latitude, incident.longitude] if incident.latitude is not None else None,

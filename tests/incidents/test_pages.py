@@ -537,3 +537,22 @@ def test_timeline_is_append_only_through_the_pages(world, cats, page_for):
     page_for(world.users.worker).post(reverse("incidents:act", args=[case.pk]), {"action": "comment", "note": "补充"})
     after = list(IncidentEvent.objects.filter(incident=case).values_list("pk", "kind", "note"))
     assert after[: len(before)] == before and after[-1][1:] == ("comment", "补充")
+
+
+def test_case_page_warns_when_the_deadline_reaches_a_year_without_holidays(world, cats, client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from incidents.models import CalendarYear
+
+    CalendarYear.objects.filter(year=2027).delete()
+    late_2026 = datetime(2026, 12, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    case = services.report_incident(reporter=world.users.worker, category=cats.gas.pk, description="x",
+                                    latitude=INSIDE_A1X[0], longitude=INSIDE_A1X[1], now=late_2026)
+    client.force_login(world.users.zone_leader)
+    page = client.get(reverse("incidents:detail", args=[case.pk])).content.decode()
+    assert case.due_at.year == 2027  # 4 natural days from 30 December
+    assert 'data-testid="calendar-warning"' in page and "2027" in page
+    CalendarYear.objects.create(year=2027)
+    page = client.get(reverse("incidents:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="calendar-warning"' not in page
