@@ -7,6 +7,7 @@ when missing, so a second run adds nothing and never changes what an administrat
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import TextIO
 
 from django.conf import settings
@@ -50,9 +51,9 @@ def seed_organisation(*, stdout: TextIO | None = None) -> dict[str, int]:
     for user in sorted(users.values(), key=lambda u: u.username):
         if user.department_id == departments["police"].pk and user.zone_id:
             officers.setdefault(user.zone_id, []).append(user)
-    created["duty shifts"] += seed_duty_roster(
-        communities=list(communities.values()), officers_by_zone=officers, week=week_start()
-    )
+    # This week and the next, so that the roster's "coming 7 days" check has data any day of the week.
+    for week in (week_start(), week_start() + timedelta(days=7)):
+        created["duty shifts"] += seed_duty_roster(communities=list(communities.values()), officers_by_zone=officers, week=week)
     workers = sorted((u for u in users.values() if u.worker_kind), key=lambda u: u.username)
     sessions, attendances = seed_trainings(zones=zones, workers=workers, week=week_start())
     created["training sessions"] += sessions
