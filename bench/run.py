@@ -45,6 +45,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--due", type=int, default=10_000, help="cases coming due for the sweep (default 10,000)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
+    parser.add_argument("--only", default="pages,intake,sweep,agenda", help="scenario groups to run (default: all)")
+    parser.add_argument("--patch", action="append", default=[], choices=["intake"],
+                        help="serve with a proposed change from bench/patches applied (results file gets a suffix)")
     return parser.parse_args(argv)
 
 
@@ -175,6 +178,14 @@ def intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: 
 
 
 def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict]) -> dict:
+    results = page_scenarios(args, port, cases, people, queries) if "pages" in args.only else {}
+    if "intake" in args.only:
+        print(f"  intake through the API, concurrency {args.concurrency} …", flush=True)
+        results["intake"] = intake(port, people["reporters"], payloads, args.concurrency)
+    return results
+
+
+def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dict) -> dict:
     import redis
 
     cache = redis.Redis.from_url(REDIS_URL)
@@ -202,8 +213,6 @@ def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dic
                                              marker=b'"count"')
     street.close()
     leader.close()
-    print(f"  intake through the API, concurrency {args.concurrency} …", flush=True)
-    results["intake"] = intake(port, people["reporters"], payloads, args.concurrency)
     return results
 
 
@@ -228,14 +237,17 @@ def run(args) -> dict:
     print(f"Serving with gunicorn ({args.workers} workers{f' × {args.threads} threads' if args.threads > 1 else ''}) …",
           flush=True)
     log = ROOT / "var" / "bench" / f"gunicorn-{args.incidents}.log"
-    with gunicorn(env, workers=args.workers, threads=args.threads, log=log) as (port, master):
+    served = {**env, "BENCH_PATCHES": ",".join(args.patch)}
+    with gunicorn(served, workers=args.workers, threads=args.threads, log=log) as (port, master):
         scenarios = http_scenarios(args, port, people, cases, queries, payloads)
         workers = {pid: memory(pid) for pid in children(master)}
     load_after = os.getloadavg()
-    print(f"  escalation sweep, {args.due:,} cases coming due …", flush=True)
-    scenarios["sweep"] = inprocess.sweep(args.due, args.seed)
-    print("  weekly agenda preparation …", flush=True)
-    scenarios["agenda"] = inprocess.agenda()
+    if "sweep" in args.only:
+        print(f"  escalation sweep, {args.due:,} cases coming due …", flush=True)
+        scenarios["sweep"] = inprocess.sweep(args.due, args.seed)
+    if "agenda" in args.only:
+        print("  weekly agenda preparation …", flush=True)
+        scenarios["agenda"] = inprocess.agenda()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0]
@@ -250,7 +262,8 @@ def run(args) -> dict:
         "uncommitted_app_changes": uncommitted,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgresql": pg_version,
                     "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after]},
-        "setup": {"gunicorn_workers": args.workers, "threads": args.threads, "requests": args.requests, "warmup": args.warmup,
+        "setup": {"only": args.only, "patches": args.patch,
+                  "gunicorn_workers": args.workers, "threads": args.threads, "requests": args.requests, "warmup": args.warmup,
                   "personas": {k: people[k] for k in ("street", "leader")}, "api_queries": queries},
         "generated": record,
         "data": inprocess.data_size(),
@@ -268,7 +281,9 @@ def main(argv=None) -> None:
     except BenchError as error:
         raise SystemExit(f"benchmark failed: {error}") from None
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{args.incidents}.json"
+    suffix = "" if set(args.only.split(",")) >= {"pages", "intake", "sweep", "agenda"} else "-partial"
+    suffix += "".join(f"-patched-{name}" for name in args.patch)
+    path = RESULTS / f"{args.incidents}{suffix}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
     print_report(result)
     print(f"\nWritten {path.relative_to(ROOT)}")

@@ -60,7 +60,7 @@ def gunicorn(env: dict[str, str], *, workers: int, threads: int, log: Path):
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "governance.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "5", "--log-level", "warning",
-        "--error-logfile", "-",
+        "--error-logfile", "-", "--config", str(ROOT / "bench" / "patches" / "gunicorn.py"),
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
