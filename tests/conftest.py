@@ -68,6 +68,16 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code run outside a request (services, selectors, tasks) speaks English in tests, so their
+    assertions read the source strings; pages pick their language per request as in production."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @dataclass
 class World:
     """Two zones, three communities, four cells, and one persona per role (and some outsiders)."""
@@ -123,12 +133,25 @@ def world(db) -> World:
     return World(sd, zone_a, zone_b, a1, a2, b1, cell_a1x, cell_a1y, cell_a2x, cell_b1x, safety, urban, police, users)
 
 
+# The product speaks Chinese by default; tests read the English source strings unless they ask
+# for Chinese themselves (Accept-Language, the language cookie, or translation.override).
+ENGLISH = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def client():
+    """pytest-django's test client, asking for English pages."""
+    from django.test import Client
+
+    return Client(headers=ENGLISH)
+
+
 @pytest.fixture
 def api_for():
     """api_for(user) → an APIClient authenticated as that user (session-less force_authenticate)."""
 
     def make(user) -> APIClient:
-        client = APIClient()
+        client = APIClient(headers=ENGLISH)
         client.force_authenticate(user)
         return client
 
@@ -142,7 +165,7 @@ def page_for(client):
     def make(user):
         from django.test import Client
 
-        c = Client()
+        c = Client(headers=ENGLISH)
         c.force_login(user)
         return c
 

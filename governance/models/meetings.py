@@ -15,23 +15,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import ITEM_REASON_BADGE, MEETING_STATUS_BADGE, ItemReason, MeetingKind, MeetingStatus
-from grids.choices import Role
+from grids.models.scoping import ScopedQuerySet
 
 
-def _is_department_user(user) -> bool:
-    return getattr(user, "role", None) == Role.DEPARTMENT and user.department_id is not None
-
-
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MeetingQuerySet:
+class MeetingQuerySet(ScopedQuerySet):
+    def for_department(self, user) -> MeetingQuerySet:
         """Street office and admins: every meeting. A department user: the meetings their
         department or they themselves attend, and meetings with a decision that concerns their
         department (as lead or cooperating). Everybody else: none."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        if not _is_department_user(user):
+        if user.department_id is None:
             return self.none()
         concerned = Decision.objects.concerning(user.department_id).values("item__meeting_id")
         return self.filter(
@@ -114,16 +106,12 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.IN_SESSION
 
 
-class AgendaItemQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AgendaItemQuerySet:
+class AgendaItemQuerySet(ScopedQuerySet):
+    def for_department(self, user) -> AgendaItemQuerySet:
         """Street office and admins: all. A department user: the items of meetings they attend
         (the agenda is circulated to those at the table) and items whose decision concerns
         their department. Everybody else: none."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        if not _is_department_user(user):
+        if user.department_id is None:
             return self.none()
         return self.filter(
             Q(meeting__in=Meeting.objects.attended_by(user).values("pk"))
@@ -173,15 +161,11 @@ class AgendaItem(models.Model):
         return self.withdrawn_at is not None
 
 
-class DecisionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DecisionQuerySet:
+class DecisionQuerySet(ScopedQuerySet):
+    def for_department(self, user) -> DecisionQuerySet:
         """Street office and admins: all. A department user: decisions where their department
         leads or cooperates. Everybody else: none."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        if not _is_department_user(user):
+        if user.department_id is None:
             return self.none()
         return self.concerning(user.department_id)
 

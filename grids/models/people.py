@@ -9,25 +9,27 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grids.choices import CommunityPost, Role, WorkerKind
+from grids.models.scoping import ScopedQuerySet
 
 phone_validator = RegexValidator(r"^\+?[\d\- ]{5,20}$", _("Enter a valid phone number."))
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UserQuerySet:
-        """Colleagues a user may look up in the worker directory."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        role = user.role
-        if role == Role.ZONE_LEADER:
-            return self.filter(Q(zone_id=user.zone_id) | Q(community__zone_id=user.zone_id))
-        if role == Role.COMMUNITY:
-            return self.filter(community_id=user.community_id)
-        if role == Role.DEPARTMENT:
-            return self.filter(department_id=user.department_id)
+class UserQuerySet(ScopedQuerySet):
+    """Colleagues a user may look up in the worker directory."""
+
+    def for_zone_leader(self, user) -> UserQuerySet:
+        return self.filter(Q(zone_id=user.zone_id) | Q(community__zone_id=user.zone_id))
+
+    def for_community(self, user) -> UserQuerySet:
+        return self.filter(community_id=user.community_id)
+
+    def for_department(self, user) -> UserQuerySet:
+        return self.filter(department_id=user.department_id)
+
+    def for_grid_worker(self, user) -> UserQuerySet:
         return self.filter(pk=user.pk)
+
+    for_contractor = for_grid_worker
 
     def grid_workers(self) -> UserQuerySet:
         return self.filter(role=Role.GRID_WORKER)

@@ -7,24 +7,20 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from grids.choices import Role, TrainingKind, TrainingLevel
+from grids.choices import TrainingKind, TrainingLevel
+from grids.models.scoping import ScopedQuerySet
 
 
-class TrainingSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TrainingSessionQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        role = user.role
-        if role == Role.ZONE_LEADER:
-            return self.filter(Q(zone__isnull=True) | Q(zone_id=user.zone_id))
-        if role == Role.COMMUNITY:
-            zone_id = user.community.zone_id if user.community_id else None
-            return self.filter(Q(zone__isnull=True) | Q(zone_id=zone_id))
-        if role == Role.GRID_WORKER:
-            return self.filter(attendances__user=user)
-        return self.none()
+class TrainingSessionQuerySet(ScopedQuerySet):
+    def for_zone_leader(self, user) -> TrainingSessionQuerySet:
+        return self.filter(Q(zone__isnull=True) | Q(zone_id=user.zone_id))
+
+    def for_community(self, user) -> TrainingSessionQuerySet:
+        zone_id = user.community.zone_id if user.community_id else None
+        return self.filter(Q(zone__isnull=True) | Q(zone_id=zone_id))
+
+    def for_grid_worker(self, user) -> TrainingSessionQuerySet:
+        return self.filter(attendances__user=user)
 
 
 class TrainingSession(models.Model):
@@ -68,21 +64,18 @@ class TrainingAttendance(models.Model):
         ]
 
 
-class DutyShiftQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DutyShiftQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        role = user.role
-        if role == Role.ZONE_LEADER:
-            return self.filter(community__zone_id=user.zone_id)
-        if role in (Role.COMMUNITY, Role.GRID_WORKER):
-            return self.filter(community_id=user.community_id)
-        if role == Role.DEPARTMENT:
-            # The roster is shown wherever the community is: a zone team sees its zone's.
-            return self.filter(community__zone_id=user.zone_id) if user.zone_id else self
-        return self.none()
+class DutyShiftQuerySet(ScopedQuerySet):
+    def for_zone_leader(self, user) -> DutyShiftQuerySet:
+        return self.filter(community__zone_id=user.zone_id)
+
+    def for_community(self, user) -> DutyShiftQuerySet:
+        return self.filter(community_id=user.community_id)
+
+    for_grid_worker = for_community
+
+    def for_department(self, user) -> DutyShiftQuerySet:
+        # The roster is shown wherever the community is: a zone team sees its zone's.
+        return self.filter(community__zone_id=user.zone_id) if user.zone_id else self
 
 
 class DutyShift(models.Model):

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from grids.choices import CommunityKind, DepartmentKind, Role
+from grids.choices import CommunityKind, DepartmentKind
+from grids.models.scoping import ScopedQuerySet
 
 
 def digits(n: int) -> RegexValidator:
@@ -35,23 +36,19 @@ class SubDistrict(models.Model):
         return self.name
 
 
-class ZoneQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ZoneQuerySet:
-        role = getattr(user, "role", None)
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        if role == Role.ZONE_LEADER:
-            return self.filter(pk=user.zone_id)
-        if role == Role.COMMUNITY:
-            return self.filter(communities__pk=user.community_id)
-        if role == Role.GRID_WORKER:
-            # Their community's zone and the zones of the cells they patrol.
-            return self.filter(Q(communities__pk=user.community_id) | Q(communities__cells__workers=user)).distinct()
-        if role == Role.DEPARTMENT:
-            return self.filter(pk=user.zone_id) if user.zone_id else self
-        return self.none()
+class ZoneQuerySet(ScopedQuerySet):
+    def for_zone_leader(self, user) -> ZoneQuerySet:
+        return self.filter(pk=user.zone_id)
+
+    def for_community(self, user) -> ZoneQuerySet:
+        return self.filter(communities__pk=user.community_id)
+
+    def for_grid_worker(self, user) -> ZoneQuerySet:
+        # Their community's zone and the zones of the cells they patrol.
+        return self.filter(Q(communities__pk=user.community_id) | Q(communities__cells__workers=user)).distinct()
+
+    def for_department(self, user) -> ZoneQuerySet:
+        return self.filter(pk=user.zone_id) if user.zone_id else self
 
 
 class Zone(models.Model):
@@ -78,22 +75,18 @@ class Zone(models.Model):
         return self.name
 
 
-class CommunityQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CommunityQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        role = user.role
-        if role == Role.ZONE_LEADER:
-            return self.filter(zone_id=user.zone_id)
-        if role == Role.COMMUNITY:
-            return self.filter(pk=user.community_id)
-        if role == Role.GRID_WORKER:
-            return self.filter(Q(pk=user.community_id) | Q(cells__workers=user)).distinct()
-        if role == Role.DEPARTMENT:
-            return self.filter(zone_id=user.zone_id) if user.zone_id else self
-        return self.none()
+class CommunityQuerySet(ScopedQuerySet):
+    def for_zone_leader(self, user) -> CommunityQuerySet:
+        return self.filter(zone_id=user.zone_id)
+
+    def for_community(self, user) -> CommunityQuerySet:
+        return self.filter(pk=user.community_id)
+
+    def for_grid_worker(self, user) -> CommunityQuerySet:
+        return self.filter(Q(pk=user.community_id) | Q(cells__workers=user)).distinct()
+
+    def for_department(self, user) -> CommunityQuerySet:
+        return self.filter(zone_id=user.zone_id) if user.zone_id else self
 
 
 class Community(models.Model):
@@ -133,22 +126,18 @@ class Community(models.Model):
         return f"{self.zone.subdistrict.code}{self.code}"
 
 
-class GridCellQuerySet(models.QuerySet):
-    def visible_to(self, user) -> GridCellQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        role = user.role
-        if role == Role.ZONE_LEADER:
-            return self.filter(community__zone_id=user.zone_id)
-        if role == Role.COMMUNITY:
-            return self.filter(community_id=user.community_id)
-        if role == Role.GRID_WORKER:
-            return self.filter(workers=user)
-        if role == Role.DEPARTMENT:
-            return self.filter(community__zone_id=user.zone_id) if user.zone_id else self
-        return self.none()
+class GridCellQuerySet(ScopedQuerySet):
+    def for_zone_leader(self, user) -> GridCellQuerySet:
+        return self.filter(community__zone_id=user.zone_id)
+
+    def for_community(self, user) -> GridCellQuerySet:
+        return self.filter(community_id=user.community_id)
+
+    def for_grid_worker(self, user) -> GridCellQuerySet:
+        return self.filter(workers=user)
+
+    def for_department(self, user) -> GridCellQuerySet:
+        return self.filter(community__zone_id=user.zone_id) if user.zone_id else self
 
 
 class GridCell(models.Model):

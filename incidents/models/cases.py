@@ -7,29 +7,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from grids.choices import Role
+from grids.models.scoping import ScopedQuerySet
 from incidents.choices import Escalation, EventKind, Severity, Source, Stage, Status
 from incidents.workcalendar import LimitKind
 
 
-class IncidentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IncidentQuerySet:
-        """The one definition of which cases a user may see (ARCHITECTURE.md, roles table)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.sees_everything:
-            return self
-        role = user.role
-        if role == Role.ZONE_LEADER:
-            return self.filter(zone_id=user.zone_id)
-        if role == Role.COMMUNITY:
-            return self.filter(community_id=user.community_id)
-        if role == Role.GRID_WORKER:
-            return self.filter(Q(grid_cell__in=user.grid_cells.all()) | Q(reporter=user))
-        if role == Role.DEPARTMENT:
-            mine = self.filter(department_id=user.department_id)
-            return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
-        return self.none()
+class IncidentQuerySet(ScopedQuerySet):
+    """Which cases a user may see (ARCHITECTURE.md, roles table); visible_to() applies it."""
+
+    def for_zone_leader(self, user) -> IncidentQuerySet:
+        return self.filter(zone_id=user.zone_id)
+
+    def for_community(self, user) -> IncidentQuerySet:
+        return self.filter(community_id=user.community_id)
+
+    def for_grid_worker(self, user) -> IncidentQuerySet:
+        return self.filter(Q(grid_cell__in=user.grid_cells.all()) | Q(reporter=user))
+
+    def for_department(self, user) -> IncidentQuerySet:
+        mine = self.filter(department_id=user.department_id)
+        return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
 
     def open(self) -> IncidentQuerySet:
         from incidents.choices import OPEN_STATUSES
