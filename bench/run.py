@@ -13,6 +13,7 @@ bench/results/<N>.json. Gunicorn is always stopped, also on errors and Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -46,7 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
     parser.add_argument("--only", default="pages,intake,sweep,agenda", help="scenario groups to run (default: all)")
-    parser.add_argument("--patch", action="append", default=[], choices=["intake"],
+    parser.add_argument("--patch", action="append", default=[], choices=["intake", "lean-lists", "indexes"],
                         help="serve with a proposed change from bench/patches applied (results file gets a suffix)")
     return parser.parse_args(argv)
 
@@ -216,6 +217,32 @@ def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dic
     return results
 
 
+# The indexes proposed for the dashboard's period bound (docs/performance.md); created for a
+# patched run only and always dropped again.
+EXTRA_INDEXES = {"bench_incident_registered": "registered_at", "bench_incident_closed": "closed_at"}
+
+
+@contextlib.contextmanager
+def extra_indexes(wanted: bool):
+    from django.db import connection
+
+    if not wanted:
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, column in EXTRA_INDEXES.items():
+            cursor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON incidents_incident ("{column}")')
+        cursor.execute("ANALYZE incidents_incident")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name in EXTRA_INDEXES:
+                cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+            cursor.execute("ANALYZE incidents_incident")
+        connection.close()
+
+
 def run(args) -> dict:
     database_url, maintenance_url, name = database_urls(args.incidents)
     env = server_env(database_url)
@@ -238,7 +265,9 @@ def run(args) -> dict:
           flush=True)
     log = ROOT / "var" / "bench" / f"gunicorn-{args.incidents}.log"
     served = {**env, "BENCH_PATCHES": ",".join(args.patch)}
-    with gunicorn(served, workers=args.workers, threads=args.threads, log=log) as (port, master):
+    with extra_indexes("indexes" in args.patch), gunicorn(served, workers=args.workers, threads=args.threads, log=log) as (
+        port, master,
+    ):
         scenarios = http_scenarios(args, port, people, cases, queries, payloads)
         workers = {pid: memory(pid) for pid in children(master)}
     load_after = os.getloadavg()

@@ -11,3 +11,7 @@ def post_worker_init(worker):
         from bench.patches import intake_short_lock
 
         incidents.services.report_incident = intake_short_lock.report_incident
+    if "lean-lists" in names:
+        from bench.patches import lean_lists
+
+        lean_lists.apply()
