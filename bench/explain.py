@@ -46,7 +46,7 @@ def pages(seed: int = 2026) -> dict:
 
 def explain_page(name: str, username: str, path: str, clear_cache: bool, *, top: int, repeat: int) -> None:
     from django.core.cache import cache
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -71,7 +71,12 @@ def explain_page(name: str, username: str, path: str, clear_cache: bool, *, top:
     print(f"\n{'=' * 100}\n{name}: GET {path} as {username}")
     print(f"wall {wall * 1000:.1f} ms, {len(queries)} queries, SQL {sql * 1000:.1f} ms (client side), rest {(wall - sql) * 1000:.1f} ms")
     slow = sorted(queries, key=lambda q: -float(q["time"]))[:top]
-    with connection.cursor() as cursor:
+    # Explain under the settings the page ran its queries with (the dashboard turns JIT off).
+    jit_off = any("jit = off" in q["sql"].lower() for q in queries)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if jit_off:
+            cursor.execute("SET LOCAL jit = off")
+            print("(the page runs its queries with SET LOCAL jit = off; so does this EXPLAIN)")
         for query in slow:
             text = query["sql"]
             print(f"\n--- {float(query['time']) * 1000:.1f} ms: {text[:600]}{' …' if len(text) > 600 else ''}")
