@@ -117,7 +117,41 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def targets_markdown(results: list[dict]) -> str:
+    results = sorted(results, key=lambda r: r["incidents"])
+    twice = "dashboard p95 at most twice its 10k figure"
+    labels = [label for label in dict.fromkeys(t["target"] for r in results for t in r["targets"]) if label != twice]
+    lines = ["| target | " + " | ".join(f"{r['incidents']:,}" for r in results) + " |", "|---" * (len(results) + 1) + "|"]
+    for label in labels:
+        cells = []
+        for r in results:
+            found = next((t for t in r["targets"] if t["target"] == label), None)
+            cells.append("–" if found is None else f"{found['value']} {'✓' if found['met'] else '✗'}")
+        limit = next(t["limit"] for r in results for t in r["targets"] if t["target"] == label)
+        lines.append(f"| {label} ({'≥' if 'cases/s' in label else '≤'} {limit}) | " + " | ".join(cells) + " |")
+    base = next((r for r in results if r["incidents"] == 10_000), None)
+    if base:
+        limit = 2 * base["scenarios"]["dashboard"]["p95_ms"]
+        cells = [f"{r['scenarios']['dashboard']['p95_ms']} {'✓' if r['scenarios']['dashboard']['p95_ms'] <= limit else '✗'}"
+                 if r is not base else "–" for r in results]
+        lines.append(f"| {twice} (≤ {limit:.0f}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def generation_markdown(results: list[dict]) -> str:
+    lines = ["| cases | simulate + COPY (wall) | rebuild indexes + constraints | ANALYZE | total | database |", "|---|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: r["incidents"]):
+        g = r.get("generated") or {}
+        t = g.get("timings", {})
+        lines.append(
+            f"| {r['incidents']:,} | {t.get('simulate + copy (wall)', 0):.0f} s | {t.get('rebuild', 0):.0f} s "
+            f"| {t.get('analyze', 0):.0f} s | {t.get('total', 0):.0f} s | {(g.get('database_bytes') or 0) / 2**20:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     import sys
 
-    print(markdown([json.loads(Path(p).read_text()) for p in sys.argv[1:]]))
+    loaded = [json.loads(Path(p).read_text()) for p in sys.argv[1:]]
+    print(markdown(loaded), targets_markdown(loaded), generation_markdown(loaded), sep="\n\n")
