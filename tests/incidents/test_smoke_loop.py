@@ -29,8 +29,9 @@ def test_api_loop_smoke(world, api_for):
     domain = Category.objects.create(code="urban", name="大城管")
     cat = Category.objects.create(code="rubbish", name="暴露垃圾", parent=domain)
     worker = api_for(w.users.worker)
-    r = worker.post("/api/v1/incidents/", {"category": cat.pk, "description": "rubbish", "latitude": 36.002, "longitude": 120.002},
-                    format="json")
+    r = worker.post(
+        "/api/v1/incidents/", {"category": cat.pk, "description": "rubbish", "latitude": 36.002, "longitude": 120.002}, format="json"
+    )
     assert r.status_code == 201, r.content
     case_id = r.json()["id"]
     leader = api_for(w.users.zone_leader)
