@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from governance import dashboard_exports
@@ -20,9 +20,9 @@ from grids.views import map_config
 
 # How the page groups the headline figures: what happened in the period, and what needs supervision.
 FIGURE_GROUPS = [
-    ("period", _lazy("In the period"),
+    ("period", gettext_lazy("In the period"),
      ["reported", "registered", "closed", "handling_rate", "on_time_rate", "rework_rate", "extension_rate"]),
-    ("supervision", _lazy("Supervision"), ["open_overdue", "yellow", "red", "disputed"]),
+    ("supervision", gettext_lazy("Supervision"), ["open_overdue", "yellow", "red", "disputed"]),
 ]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -23,19 +23,44 @@ from incidents.exports import CONTENT_TYPE as CONTENT_TYPE
 from incidents.exports import safe_cell, safe_text
 
 HEADERS = [
-    _lazy("Meeting"), _lazy("Date"), _lazy("Item"), _lazy("Case code"), _lazy("Category"), _lazy("Community"),
-    _lazy("Description"), _lazy("Why on the agenda"), _lazy("Lead department"), _lazy("Cooperating departments"),
-    _lazy("Deadline"), _lazy("Note"), _lazy("Published"), _lazy("Case status"), _lazy("Closed at"), _lazy("Outcome"),
+    gettext_lazy("Meeting"),
+    gettext_lazy("Date"),
+    gettext_lazy("Item"),
+    gettext_lazy("Case code"),
+    gettext_lazy("Category"),
+    gettext_lazy("Community"),
+    gettext_lazy("Description"),
+    gettext_lazy("Why on the agenda"),
+    gettext_lazy("Lead department"),
+    gettext_lazy("Cooperating departments"),
+    gettext_lazy("Deadline"),
+    gettext_lazy("Note"),
+    gettext_lazy("Published"),
+    gettext_lazy("Case status"),
+    gettext_lazy("Closed at"),
+    gettext_lazy("Outcome"),
 ]
 
 
 def _row(decision) -> list:
     item, incident, meeting = decision.item, decision.item.incident, decision.item.meeting
     return [
-        str(meeting.title), meeting.held_at, item.position, incident.code, incident.category.name, incident.community.name,
-        incident.description, str(ItemReason(item.reason).label), decision.lead_department.name,
-        "、".join(d.name for d in decision.cooperating.all()), decision.deadline, decision.note, decision.applied_at,
-        str(Status(incident.status).label), incident.closed_at, str(Outcome(decision.outcome).label),
+        str(meeting.title),
+        meeting.held_at,
+        item.position,
+        incident.code,
+        incident.category.name,
+        incident.community.name,
+        incident.description,
+        str(ItemReason(item.reason).label),
+        decision.lead_department.name,
+        "、".join(d.name for d in decision.cooperating.all()),
+        decision.deadline,
+        decision.note,
+        decision.applied_at,
+        str(Status(incident.status).label),
+        incident.closed_at,
+        str(Outcome(decision.outcome).label),
     ]
 
 

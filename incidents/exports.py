@@ -15,7 +15,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -29,23 +29,23 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 
 # (header, .values() field); the lazy headers take the language of the request that builds the sheet.
 COLUMNS = [
-    (_lazy("Case code"), "code"),
-    (_lazy("Domain"), "category__parent__name"),
-    (_lazy("Category"), "category__name"),
-    (_lazy("Description"), "description"),
-    (_lazy("Address"), "address"),
-    (_lazy("Status"), "status"),
-    (_lazy("Severity"), "severity"),
-    (_lazy("Zone"), "zone__name"),
-    (_lazy("Community"), "community__name"),
-    (_lazy("Grid cell"), "grid_cell__name"),
-    (_lazy("Department"), "department__name"),
-    (_lazy("Reporter"), "reporter_name"),
-    (_lazy("Reported at"), "reported_at"),
-    (_lazy("Due"), "due_at"),
-    (_lazy("Supervision"), "escalation"),
-    (_lazy("Closed at"), "closed_at"),
-    (_lazy("Handling result"), "result"),
+    (gettext_lazy("Case code"), "code"),
+    (gettext_lazy("Domain"), "category__parent__name"),
+    (gettext_lazy("Category"), "category__name"),
+    (gettext_lazy("Description"), "description"),
+    (gettext_lazy("Address"), "address"),
+    (gettext_lazy("Status"), "status"),
+    (gettext_lazy("Severity"), "severity"),
+    (gettext_lazy("Zone"), "zone__name"),
+    (gettext_lazy("Community"), "community__name"),
+    (gettext_lazy("Grid cell"), "grid_cell__name"),
+    (gettext_lazy("Department"), "department__name"),
+    (gettext_lazy("Reporter"), "reporter_name"),
+    (gettext_lazy("Reported at"), "reported_at"),
+    (gettext_lazy("Due"), "due_at"),
+    (gettext_lazy("Supervision"), "escalation"),
+    (gettext_lazy("Closed at"), "closed_at"),
+    (gettext_lazy("Handling result"), "result"),
 ]
 
 

@@ -40,11 +40,7 @@ EXTRACTED_NAMES = {
 # Modules that import a translation function under a name xgettext does not know, so their strings
 # never reach the catalog and stay English. Fix the import (e.g. `gettext_lazy as _` or call
 # `gettext_lazy(...)` by name), remove the module from this set and run `make messages`.
-KNOWN_UNEXTRACTED = {
-    "governance/dashboard_views.py",
-    "governance/meetings_exports.py",
-    "incidents/exports.py",
-}
+KNOWN_UNEXTRACTED: set[str] = set()
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")\s*$')
