@@ -17,10 +17,15 @@ _M_PER_DEG_LAT = 111_320.0
 
 
 def case_list(user) -> QuerySet:
-    """The base of every case list: scoped, with what a row shows joined in."""
+    """The base of every case list: scoped, with what a row shows joined in.
+
+    Only what the rows show: PostgreSQL plans a nine-table join for longer than it runs it
+    (docs/performance.md), and a cell's boundary polygon is not needed in a list.
+    """
     return (
         Incident.objects.visible_to(user)
-        .select_related("category__parent", "grid_cell", "community", "department", "assignee", "reporter")
+        .select_related("category__parent", "grid_cell", "community", "department")
+        .defer("grid_cell__boundary")
         .order_by("-reported_at", "-pk")
     )
 

@@ -296,7 +296,7 @@ def department_queue(request):
     if request.user.role != Role.DEPARTMENT:
         return redirect("incidents:queue")
     shown = tuple(name for name in SHOWN_FILTERS if name != "department")
-    filterset, form_context = _filtered(request, selectors.case_list(request.user), shown)
+    filterset, form_context = _filtered(request, selectors.case_list(request.user).select_related("assignee"), shown)
     page = _page(request, filterset.qs, PAGE_SIZE)
     context = {"filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count, **form_context}
     return render(request, "incidents/department.html", context)

@@ -100,6 +100,9 @@ class Incident(models.Model):
             models.Index(fields=["grid_cell", "-reported_at"], name="incident_cell"),
             models.Index(fields=["status", "-reported_at"], name="incident_status"),
             models.Index(fields=["category", "latitude", "longitude"], name="incident_category_point"),
+            # The dashboard's period bounds (reported, registered or closed since …).
+            models.Index(fields=["registered_at"], name="incident_registered"),
+            models.Index(fields=["closed_at"], name="incident_closed"),
             # The escalation sweep reads only cases whose clock runs.
             models.Index(fields=["due_at"], name="incident_due_running", condition=Q(due_at__isnull=False)),
             models.Index(fields=["warn_at"], name="incident_warn_running", condition=Q(due_at__isnull=False, escalation=0)),
