@@ -29,8 +29,11 @@ def _current(incident: Incident) -> StageDeadline | None:
     return incident.deadlines.filter(finished_at__isnull=True).order_by("-started_at", "-pk").first()
 
 
-def start_stage(incident: Incident, stage: str, now: datetime, *, due_at: datetime | None = None, cal: WorkCalendar | None = None) -> None:
-    """Start `stage`'s clock at `now`; `due_at` overrides the category's limit (a meeting's deadline)."""
+def plan_stage(incident: Incident, stage: str, now: datetime, *, due_at: datetime | None = None, cal: WorkCalendar | None = None):
+    """Set `stage`'s clock fields on the (possibly unsaved) case; returns the limit for its run row.
+
+    `due_at` overrides the category's limit (a meeting's deadline).
+    """
     cal = cal or load_calendar()
     amount, kind, ratio = stage_limit(incident, stage)
     if due_at is None:
@@ -38,12 +41,25 @@ def start_stage(incident: Incident, stage: str, now: datetime, *, due_at: dateti
         warn_at = cal.warn_at(now, amount, kind, float(ratio))
     else:
         warn_at = now + (due_at - now) * float(ratio) if due_at > now else due_at
-    StageDeadline.objects.create(incident=incident, stage=stage, limit_amount=amount, limit_kind=kind, started_at=now, due_at=due_at)
     incident.stage = stage
     incident.due_at = due_at
     incident.warn_at = warn_at
     incident.paused_remaining = None
     incident.escalation = Escalation.NONE
+    return amount, kind
+
+
+def record_run(incident: Incident, amount, kind: str, now: datetime) -> StageDeadline:
+    """The StageDeadline row of the clock plan_stage() set on a saved case."""
+    return StageDeadline.objects.create(
+        incident=incident, stage=incident.stage, limit_amount=amount, limit_kind=kind, started_at=now, due_at=incident.due_at
+    )
+
+
+def start_stage(incident: Incident, stage: str, now: datetime, *, due_at: datetime | None = None, cal: WorkCalendar | None = None) -> None:
+    """Start `stage`'s clock at `now`; `due_at` overrides the category's limit (a meeting's deadline)."""
+    amount, kind = plan_stage(incident, stage, now, due_at=due_at, cal=cal)
+    record_run(incident, amount, kind, now)
 
 
 def finish_stage(incident: Incident, now: datetime) -> None:

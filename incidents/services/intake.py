@@ -6,13 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import GridCell
 from grids.services import locate_cell
-from incidents.choices import EventKind, Severity, Source, Status
+from incidents.choices import STAGE_OF_STATUS, EventKind, Severity, Source, Status
 from incidents.models import CaseSequence, Category, Incident, IncidentEvent, PhotoKind
 from incidents.services import clock
 from incidents.services.photos import attach_photos, clean_photos
@@ -20,13 +20,22 @@ from incidents.services.timeline import record, tell, zone_leaders
 
 
 def next_code(prefix: str, now: datetime) -> str:
-    """XH2026000123: sub-district prefix, year, 6-digit sequence. Locks the year's counter row."""
+    """XH2026000123: sub-district prefix, year, 6-digit sequence.
+
+    One upsert takes the number and locks the year's counter row until commit, so codes are
+    gapless and in order; every intake of the sub-district waits on that row, so callers take
+    the number as late as possible (docs/performance.md, intake).
+    """
     year = timezone.localtime(now).year
-    CaseSequence.objects.get_or_create(prefix=prefix, year=year)
-    sequence = CaseSequence.objects.select_for_update().get(prefix=prefix, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}{year}{sequence.last:06d}"
+    table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, year],
+        )
+        last = cursor.fetchone()[0]
+    return f"{prefix}{year}{last:06d}"
 
 
 def _category(value) -> Category:
@@ -112,20 +121,22 @@ def report_incident(
     cleaned = clean_photos(photos)  # fail before numbering anything
     cell = _cell(reporter, latitude, longitude, grid_cell)
     incident = Incident(
-        code=next_code(cell.community.zone.subdistrict.case_prefix, now),
         category=category, description=description, address=(address or "").strip()[:200],
         latitude=latitude, longitude=longitude, grid_cell=cell, community_id=cell.community_id,
         zone_id=cell.community.zone_id, severity=severity, source=source, reporter=reporter,
         status=Status.SELF_HANDLED if fixed_on_spot else Status.REPORTED, reported_at=now,
     )
+    amount, kind = clock.plan_stage(incident, STAGE_OF_STATUS[incident.status], now)
+    leaders = list(zone_leaders(incident.zone_id))
+    # Read everything first: from the number to commit the year's counter row is locked.
+    incident.code = next_code(cell.community.zone.subdistrict.case_prefix, now)
     incident.save()
-    clock.restart_for_status(incident, now)
-    incident.save(update_fields=["stage", "due_at", "warn_at", "paused_remaining", "escalation"])
+    clock.record_run(incident, amount, kind, now)
     if cleaned:
         attach_photos(incident, cleaned, kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT, uploaded_by=reporter)
     event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status,
                    data={"photos": len(cleaned), "fixed_on_spot": fixed_on_spot}, at=now)
-    tell(zone_leaders(incident.zone_id), incident, event)
+    tell(leaders, incident, event)
     return incident
 
 
