@@ -259,6 +259,8 @@ def run(args) -> dict:
     cases = inprocess.case_sample(people["zone"], max(args.requests + args.warmup, 50), args.seed)
     queries = inprocess.api_queries(people["zone"])
     payloads = inprocess.intake_payloads(args.intake + 2 * args.concurrency, args.seed)
+    print("VACUUM (ANALYZE) of the case tables …", flush=True)
+    vacuumed = inprocess.vacuum()
     connection.close()
     load_before = os.getloadavg()
     print(f"Serving with gunicorn ({args.workers} workers{f' × {args.threads} threads' if args.threads > 1 else ''}) …",
@@ -295,6 +297,7 @@ def run(args) -> dict:
                   "gunicorn_workers": args.workers, "threads": args.threads, "requests": args.requests, "warmup": args.warmup,
                   "personas": {k: people[k] for k in ("street", "leader")}, "api_queries": queries},
         "generated": record,
+        "vacuum_seconds": round(vacuumed, 1),
         "data": inprocess.data_size(),
         "scenarios": scenarios,
         "memory_kb": {str(pid): values for pid, values in workers.items()},
