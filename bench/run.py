@@ -47,7 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
     parser.add_argument("--only", default="pages,intake,sweep,agenda", help="scenario groups to run (default: all)")
-    parser.add_argument("--patch", action="append", default=[], choices=["intake", "lean-lists", "indexes"],
+    parser.add_argument("--patch", action="append", default=[], choices=["indexes"],
                         help="serve with a proposed change from bench/patches applied (results file gets a suffix)")
     return parser.parse_args(argv)
 
