@@ -64,7 +64,7 @@ def dashboard_sql() -> list[str]:
     from django.test.utils import CaptureQueriesContext
 
     from governance.selectors.dashboard import Scope, period_from
-    from governance.selectors.dashboard_report import dashboard_numbers
+    from governance.selectors.dashboard_numbers import dashboard_numbers
     from grids.choices import Role
     from grids.models import User
 

@@ -133,6 +133,18 @@ try:
 except ValueError as error:
     raise ConfigurationError(f"MEETING_AGENDA_DAY_OF_WEEK/HOUR/MINUTE do not make a valid time: {error}") from None
 CELERY_BEAT_SCHEDULE["prepare-weekly-agenda"] = {"task": "governance.tasks.prepare_weekly_agenda", "schedule": _agenda_at}
+# Dashboards: their numbers are cached this long (0: off). With a shared cache (Redis), beat
+# recomputes the default views (this month, the sub-district and each zone) every
+# DASHBOARD_WARM_SECONDS when cases changed, so nobody waits for them; 0 turns that off. The embedded
+# in-process cache is not shared with the worker, so warming is off by default there.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+DASHBOARD_WARM_SECONDS = env_int("DASHBOARD_WARM_SECONDS", 60 if REDIS_URL else 0, minimum=0)
+if DASHBOARD_WARM_SECONDS:
+    CELERY_BEAT_SCHEDULE["warm-dashboards"] = {
+        "task": "governance.tasks.warm_dashboards",
+        "schedule": float(DASHBOARD_WARM_SECONDS),
+        "options": {"expires": DASHBOARD_WARM_SECONDS},  # a backlog after an outage runs once, not N times
+    }
 # The escalation ladder: a case still overdue this many hours after its yellow card gets a red one.
 ESCALATION_RED_AFTER_HOURS = env_int("ESCALATION_RED_AFTER_HOURS", 24, minimum=1)
 

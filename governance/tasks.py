@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from governance.selectors import dashboard_cache
 from governance.services import meetings
 
 
@@ -13,3 +14,10 @@ def prepare_weekly_agenda() -> int:
     with its agenda. Safe to run twice, concurrently or late: one meeting per week."""
     meeting, _created = meetings.prepare_weekly_meeting()
     return meeting.pk
+
+
+@shared_task(ignore_result=True)
+def warm_dashboards() -> int:
+    """Beat runs this every DASHBOARD_WARM_SECONDS (with Redis): the default dashboard views
+    recomputed where cases changed, so that nobody waits for them. Returns how many it recomputed."""
+    return sum(dashboard_cache.warm_dashboards().values())

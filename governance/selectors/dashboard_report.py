@@ -1,4 +1,4 @@
-"""The dashboard as a report: its numbers (a fixed number of aggregate queries, cached briefly) and
+"""The dashboard as a report: its numbers (`dashboard_numbers`, through `dashboard_cache`) and
 their presentation — labels, definitions, changes against the previous period and the drill-down
 link of every figure. The page, the API and the Excel export all render `dashboard_report()`.
 
@@ -8,13 +8,8 @@ The definitions themselves live in `governance.selectors.dashboard`; nothing her
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,170 +17,16 @@ from django.utils.translation import gettext as _
 from governance.selectors.dashboard import (
     HEADLINE,
     MEASURES,
-    OVERDUE_LIST_SIZE,
     PERIOD,
     RATES,
     UP,
-    Counter,
     Period,
     Scope,
-    needed,
     rate,
-    scoped_cases,
-    weekly,
 )
-from grids.models import Community, Department, GridCell, User, Zone
-from incidents.choices import OPEN_STATUSES, Escalation, Stage, Status
-from incidents.models import Category
-
-# --- everything a dashboard shows, as plain numbers --------------------------------------------------
-
-UNIT_KEYS = [
-    "reported", "registered", "registered_live", "registered_closed", "closed", "handled", "handled_on_time",
-    "open", "open_overdue", "yellow", "red",
-]
-DEPARTMENT_KEYS = ["handled", "handled_on_time", "handled_reworked", "handled_extended", "open", "open_overdue"]
-CELL_KEYS = ["reported", "open", "open_overdue"]
-WORKER_KEYS = ["reported", "reported_valid", "reported_invalid"]
-
-
-def _attach(rows: list[dict], counts: dict, keys: list[str]) -> list[dict]:
-    for row in rows:
-        found = counts.get(row["id"], {})
-        row.update({key: found.get(key, 0) for key in keys})
-    return rows
-
-
-def _totals_and_units(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> tuple[dict, list[dict]]:
-    """The headline counts (this period and the previous one) and the zones of the sub-district, or
-    the communities of a zone, each with its counts: one grouped query over cases and one over the
-    timeline. Every case lies in exactly one zone and one community, so the totals are the sums of
-    the groups (all of them, not only the listed ones)."""
-    keys = needed([*HEADLINE, "disputed_new", "open", *UNIT_KEYS])
-    counter = Counter(cases, now, keys, {"": period, "_prev": period.previous()})
-    groups = counter.by("community_id" if scope.zone else "zone_id")
-    names = [f"{key}{suffix}" for key in keys for suffix in ("", "_prev") if suffix == "" or MEASURES[key].when == PERIOD]
-    totals = {name: sum(group.get(name, 0) for group in groups.values()) for name in names}
-    if scope.zone is None:
-        units = Zone.objects.visible_to(user).order_by("number").values_list("pk", "name")
-    else:
-        units = Community.objects.visible_to(user).filter(zone_id=scope.zone.pk).order_by("code").values_list("pk", "name")
-    return totals, _attach([{"id": pk, "name": name} for pk, name in units], groups, UNIT_KEYS)
-
-
-def _workers(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
-    """A zone's grid workers (all of them, so that one who reports nothing shows too) and their reports."""
-    people = (
-        User.objects.visible_to(user).grid_workers().filter(community__zone_id=scope.zone.pk, is_active=True)
-        .order_by("community__code", "username").values_list("pk", "last_name", "first_name", "username", "community__name")
-    )
-    rows = [
-        {"id": pk, "name": f"{last}{first}".strip() or username, "community": community}
-        for pk, last, first, username, community in people
-    ]
-    return _attach(rows, Counter(cases, now, WORKER_KEYS, {"": period}).by("reporter_id"), WORKER_KEYS)
-
-
-def _departments(user, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
-    departments = Department.objects.visible_to(user).filter(is_active=True).order_by("sort", "name").values_list("pk", "name")
-    counts = Counter(cases.filter(department__isnull=False), now, DEPARTMENT_KEYS, {"": period}).by("department_id")
-    return _attach([{"id": pk, "name": name} for pk, name in departments], counts, DEPARTMENT_KEYS)
-
-
-def _cells(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
-    cells = GridCell.objects.visible_to(user)
-    if scope.zone:
-        cells = cells.filter(community__zone_id=scope.zone.pk)
-    rows = [
-        {"id": pk, "name": name, "code": code, "community": community, "boundary": boundary}
-        for pk, name, code, community, boundary in cells.order_by("code").values_list("pk", "name", "code", "community__name", "boundary")
-    ]
-    return _attach(rows, Counter(cases, now, CELL_KEYS, {"": period}).by("grid_cell_id"), CELL_KEYS)
-
-
-def _categories(cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
-    """Every category (domains first) with the cases reported in the period; the page drops zeros."""
-    counts = Counter(cases, now, ["reported"], {"": period}).by("category_id")
-    rows = [
-        {"id": pk, "name": name, "parent": parent}
-        for pk, name, parent in Category.objects.order_by("sort", "code").values_list("pk", "name", "parent_id")
-    ]
-    _attach(rows, counts, ["reported"])
-    by_id = {row["id"]: row for row in rows}
-    for row in rows:  # a domain's count is the sum of its subcategories' (and its own, if any)
-        if row["parent"] in by_id:
-            by_id[row["parent"]].setdefault("children_reported", 0)
-            by_id[row["parent"]]["children_reported"] += row["reported"]
-    for row in rows:
-        if row["parent"] is None:
-            row["reported"] += row.pop("children_reported", 0)
-    return rows
-
-
-def _most_overdue(cases: QuerySet, now: dt.datetime) -> list[dict]:
-    rows = (
-        cases.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "pk")
-        .values("pk", "code", "status", "stage", "due_at", "escalation", "category__name", "grid_cell__name",
-                "community__name", "zone__name", "department__name")[:OVERDUE_LIST_SIZE]
-    )
-    return [{**row, "id": row.pop("pk"), "overdue_seconds": int((now - row["due_at"]).total_seconds())} for row in rows]
-
-
-def dashboard_numbers(user, scope: Scope, period: Period, now: dt.datetime | None = None) -> dict:
-    """Every number of one dashboard: a fixed number of aggregate queries, whatever the case count."""
-    now = now or timezone.now()
-    cases = scoped_cases(user, scope)
-    with _without_jit():
-        totals, units = _totals_and_units(user, scope, cases, period, now)
-        numbers = {
-            "computed_at": now,
-            "totals": totals,
-            "units": units,
-            "weeks": weekly(cases, period),
-            "categories": _categories(cases, period, now),
-            "departments": _departments(user, cases, period, now),
-            "cells": _cells(user, scope, cases, period, now),
-            "overdue": _most_overdue(cases, now),
-        }
-        if scope.zone:
-            numbers["workers"] = _workers(user, scope, cases, period, now)
-    return numbers
-
-
-@contextmanager
-def _without_jit():
-    """On PostgreSQL, run the dashboard's queries with JIT compilation off.
-
-    Their cost estimate counts each correlated EXISTS once per row, which crosses `jit_above_cost`:
-    PostgreSQL then spends about a second compiling a query that runs in a tenth of that (measured
-    on 300,000 cases, see docs/dashboard.md). `SET LOCAL` ends with the transaction it is in.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
-
-
-def cached_numbers(user, scope: Scope, period: Period) -> dict:
-    """`dashboard_numbers`, kept in the cache (Redis in production) for DASHBOARD_CACHE_SECONDS.
-
-    The key is scope + period: who asks does not change the numbers, because only the street
-    office (everything) and the zone's own leader (their zone) may open a scope, and both see all
-    of it. A short TTL bounds how stale a figure of "now" can be; 0 turns the cache off.
-    """
-    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
-    if not ttl:
-        return dashboard_numbers(user, scope, period)
-    key = f"dashboard:v1:{scope.key}:{period.start.isoformat()}:{period.end.isoformat()}"
-    numbers = cache.get(key)
-    if numbers is None:
-        numbers = dashboard_numbers(user, scope, period)
-        cache.set(key, numbers, ttl)
-    return numbers
-
+from governance.selectors.dashboard_cache import cached_numbers
+from governance.selectors.dashboard_numbers import CELL_KEYS
+from incidents.choices import Escalation, Stage, Status
 
 # --- presentation: labels, changes, drill-down links ---------------------------------------------------
 

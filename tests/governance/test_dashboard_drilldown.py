@@ -11,7 +11,8 @@ import pytest
 from django.utils import translation
 
 from governance.selectors.dashboard import RATES, Scope
-from governance.selectors.dashboard_report import dashboard_numbers, dashboard_report
+from governance.selectors.dashboard_numbers import dashboard_numbers
+from governance.selectors.dashboard_report import dashboard_report
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db

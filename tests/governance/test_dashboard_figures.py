@@ -9,14 +9,14 @@ import pytest
 from django.utils import timezone, translation
 
 from governance.selectors.dashboard import HEADLINE, MEASURES, Period, Scope, rate
-from governance.selectors.dashboard_report import (
+from governance.selectors.dashboard_numbers import (
     CELL_KEYS,
     DEPARTMENT_KEYS,
     UNIT_KEYS,
     WORKER_KEYS,
     dashboard_numbers,
-    dashboard_report,
 )
+from governance.selectors.dashboard_report import dashboard_report
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db

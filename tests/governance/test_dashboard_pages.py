@@ -15,7 +15,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from governance.selectors.dashboard import Period, Scope, period_from
-from governance.selectors.dashboard_report import cached_numbers, dashboard_numbers
+from governance.selectors.dashboard_cache import cached_numbers
+from governance.selectors.dashboard_numbers import dashboard_numbers
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ SETTINGS_VARS = (
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "VAR_DIR",
     "MEDIA_ROOT", "DB_CONN_MAX_AGE", "CELERY_TASK_ALWAYS_EAGER", "MAP_TILES", "TIANDITU_KEY", "EMAIL_BACKEND",
     "DEFAULT_FROM_EMAIL", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE",
+    "DASHBOARD_CACHE_SECONDS", "DASHBOARD_WARM_SECONDS",
 )
 
 PROBE = """
@@ -39,6 +40,8 @@ print(json.dumps({
     "time_zone": s.TIME_ZONE, "use_tz": s.USE_TZ, "language": s.LANGUAGE_CODE,
     "languages": [code for code, _name in s.LANGUAGES], "staticfiles": s.STORAGES["staticfiles"]["BACKEND"],
     "session_cookie_secure": getattr(s, "SESSION_COOKIE_SECURE", False), "user_model": s.AUTH_USER_MODEL,
+    "beat": sorted(s.CELERY_BEAT_SCHEDULE), "dashboard_cache": s.DASHBOARD_CACHE_SECONDS,
+    "dashboard_warm": s.DASHBOARD_WARM_SECONDS,
 }))
 """
 
@@ -109,6 +112,19 @@ def test_redis_url_selects_redis_for_cache_and_broker(tmp_path):
     assert s["cache_location"] == "redis://cache.example:6380/2"
     assert s["broker"] == "redis://cache.example:6380/2"
     assert not (tmp_path / "var" / "celery").exists()
+
+
+def test_dashboards_are_warmed_by_beat_only_with_a_shared_cache(tmp_path):
+    embedded = loaded(tmp_path)
+    assert embedded["dashboard_cache"] == 60 and embedded["dashboard_warm"] == 0
+    assert embedded["beat"] == ["prepare-weekly-agenda", "sweep-deadlines"]
+    redis = loaded(tmp_path, REDIS_URL="redis://cache.example:6380/2")
+    assert redis["dashboard_warm"] == 60
+    assert redis["beat"] == ["prepare-weekly-agenda", "sweep-deadlines", "warm-dashboards"]
+    assert loaded(tmp_path, REDIS_URL="redis://cache.example:6380/2", DASHBOARD_WARM_SECONDS="0")["beat"] == [
+        "prepare-weekly-agenda", "sweep-deadlines",
+    ]
+    assert "DASHBOARD_WARM_SECONDS" in refused(tmp_path, DASHBOARD_WARM_SECONDS="-5")
 
 
 def test_production_settings_with_secret_key(tmp_path):
