@@ -144,6 +144,20 @@ def agenda(rounds: int = 3) -> dict:
             "created": runs[-1]["created"]}
 
 
+def warm_dashboards(rounds: int = 3) -> dict:
+    """What beat's `warm_dashboards` costs when cases changed: the default view of the sub-district
+    and of every zone recomputed into the cache (forced); the median of `rounds`."""
+    from governance.selectors.dashboard_cache import warm_dashboards as warm
+
+    seconds, scopes = [], 0
+    for _round in range(rounds):
+        started = time.perf_counter()
+        scopes = len(warm(force=True))
+        seconds.append(time.perf_counter() - started)
+    seconds.sort()
+    return {"seconds": round(statistics.median(seconds), 3), "runs": [round(x, 3) for x in seconds], "scopes": scopes}
+
+
 def data_size() -> dict:
     tables = {}
     with connection.cursor() as cursor:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 # (scenario, figure, limit, "max" or "min", label)
 TARGETS = [
-    ("dashboard", "p95_ms", 150, "max", "street dashboard p95 (cache empty)"),
+    ("dashboard_warm", "p95_ms", 150, "max", "street dashboard p95 (default view, kept warm by beat)"),
+    ("dashboard", "p95_ms", 150, "max", "street dashboard p95 (cache empty: another period, computed on request)"),
     ("zone_queue", "p95_ms", 100, "max", "zone queue p95"),
     ("case_page", "p95_ms", 60, "max", "case page p95"),
     ("api_list", "p95_ms", 100, "max", "API list, two filters (zone leader) p95"),
@@ -17,8 +18,10 @@ TARGETS = [
     ("agenda", "seconds", 2, "max", "weekly agenda preparation, s (median of 3)"),
 ]
 MEMORY_LIMIT_MB = 200
+TWICE = "dashboard p95 at most twice its 10k figure"
 ROWS = [
     ("dashboard", "Street dashboard, cache emptied before each request"),
+    ("dashboard_warm", "Street dashboard, default view kept warm by beat"),
     ("dashboard_cached", "Street dashboard, cached numbers (60 s TTL)"),
     ("zone_queue", "Zone queue, default filters (zone leader)"),
     ("street_queue", "Case queue, default filters (street office)"),
@@ -45,11 +48,13 @@ def compare(result: dict, baseline_path: Path) -> list[dict]:
         peak = round(max(rss), 1)
         out.append({"target": "web worker peak memory (VmHWM), MB", "limit": MEMORY_LIMIT_MB, "value": peak,
                     "met": peak <= MEMORY_LIMIT_MB, "by": round(peak / MEMORY_LIMIT_MB, 2)})
-    if baseline_path.exists() and result["incidents"] != 10_000 and "dashboard" in scenarios:
-        base = json.loads(baseline_path.read_text())["scenarios"]["dashboard"]["p95_ms"]
-        value = scenarios["dashboard"]["p95_ms"]
-        out.append({"target": "dashboard p95 at most twice its 10k figure", "limit": round(2 * base, 1), "value": value,
-                    "met": value <= 2 * base, "by": round(value / (2 * base), 2)})
+    if baseline_path.exists() and result["incidents"] != 10_000:
+        baseline = json.loads(baseline_path.read_text())["scenarios"]
+        for key in ("dashboard_warm", "dashboard"):
+            if key in scenarios and key in baseline:
+                base, value = baseline[key]["p95_ms"], scenarios[key]["p95_ms"]
+                out.append({"target": f"{TWICE} ({key})", "limit": round(2 * base, 1), "value": value,
+                            "met": value <= 2 * base, "by": round(value / (2 * base), 2)})
     return out
 
 
@@ -75,6 +80,8 @@ def print_report(result: dict) -> None:
         print(f"{'Escalation sweep (median of 3)':<52}{sweep['seconds']:>9.2f} s  ({sweep['cases_due']:,} due; moved {sweep['moved']})")
     if agenda := scenarios.get("agenda"):
         print(f"{'Weekly agenda preparation (median of 3)':<52}{agenda['seconds']:>9.2f} s  ({agenda['items']} items)")
+    if warming := scenarios.get("dashboard_warming"):
+        print(f"{'Dashboard warming, all scopes (median of 3)':<52}{warming['seconds']:>9.2f} s  ({warming['scopes']} scopes)")
     rss = {pid: v.get("VmRSS", 0) / 1024 for pid, v in result["memory_kb"].items()}
     hwm = {pid: v.get("VmHWM", 0) / 1024 for pid, v in result["memory_kb"].items()}
     if rss:
@@ -106,6 +113,9 @@ def markdown(results: list[dict]) -> str:
     row("Escalation sweep, 10,000 cases due, s", lambda r: f"{r['scenarios']['sweep']['seconds']:.2f}")
     row("Weekly agenda preparation, s (items)",
         lambda r: f"{r['scenarios']['agenda']['seconds']:.2f} ({r['scenarios']['agenda']['items']})")
+    row("Dashboard warming (beat, when cases changed), s (scopes)", lambda r: (
+        f"{r['scenarios']['dashboard_warming']['seconds']:.2f} ({r['scenarios']['dashboard_warming']['scopes']})"
+        if "dashboard_warming" in r["scenarios"] else "–"))
     row("Web worker memory, peak RSS MB", lambda r: f"{max(v.get('VmHWM', 0) for v in r['memory_kb'].values()) / 1024:.0f}")
     row("Database size, MB", lambda r: f"{r['data']['database_mb']:,.0f}")
     row("Rows: cases / events / deadlines / notifications", lambda r: " / ".join(
@@ -119,9 +129,8 @@ def markdown(results: list[dict]) -> str:
 
 def targets_markdown(results: list[dict]) -> str:
     results = sorted(results, key=lambda r: r["incidents"])
-    twice = "dashboard p95 at most twice its 10k figure"
-    labels = [label for label in dict.fromkeys(t["target"] for r in results for t in r["targets"]) if label != twice]
     lines = ["| target | " + " | ".join(f"{r['incidents']:,}" for r in results) + " |", "|---" * (len(results) + 1) + "|"]
+    labels = list(dict.fromkeys(t["target"] for r in results for t in r["targets"]))
     for label in labels:
         cells = []
         for r in results:
@@ -129,12 +138,6 @@ def targets_markdown(results: list[dict]) -> str:
             cells.append("–" if found is None else f"{found['value']} {'✓' if found['met'] else '✗'}")
         limit = next(t["limit"] for r in results for t in r["targets"] if t["target"] == label)
         lines.append(f"| {label} ({'≥' if 'cases/s' in label else '≤'} {limit}) | " + " | ".join(cells) + " |")
-    base = next((r for r in results if r["incidents"] == 10_000), None)
-    if base:
-        limit = 2 * base["scenarios"]["dashboard"]["p95_ms"]
-        cells = [f"{r['scenarios']['dashboard']['p95_ms']} {'✓' if r['scenarios']['dashboard']['p95_ms'] <= limit else '✗'}"
-                 if r is not base else "–" for r in results]
-        lines.append(f"| {twice} (≤ {limit:.0f}) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
