@@ -283,3 +283,33 @@ def test_catalog_covers_every_string_in_the_code(tmp_path):
     )
     assert not untranslated, "strings whose translation makemessages dropped:\n" + "\n".join(map(repr, untranslated))
     assert len(merged) > 500, "makemessages ran over the copied tree"
+
+
+# Apps whose models the admin shows: every label there must follow the language of the request.
+LABELLED_APPS = ("grids", "incidents", "governance")
+
+
+def test_model_and_field_labels_are_translatable():
+    """A verbose_name given as a plain str (or left for Django to derive from the attribute name)
+    stays English in the Chinese admin; labels must be gettext_lazy proxies."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    plain, fields = [], 0
+    for app in LABELLED_APPS:
+        for model in apps.get_app_config(app).get_models():
+            name = f"{app}.{model.__name__}"
+            # Declared in Meta: without them Django derives the names from the class name, in English
+            # (and a plural derived from a lazy singular just gets an "s").
+            for option in ("verbose_name", "verbose_name_plural"):
+                if not isinstance(model._meta.original_attrs.get(option), Promise):
+                    plain.append(f"{name}: Meta.{option} = {getattr(model._meta, option)!r}")
+            for model_field in model._meta.get_fields():
+                # Reverse relations and the automatic primary key are auto-created and have no label of their own.
+                if model_field.auto_created or not (model_field.concrete or model_field.many_to_many):
+                    continue
+                fields += 1
+                if not isinstance(model_field.verbose_name, Promise):
+                    plain.append(f"{name}.{model_field.name}: verbose_name = {model_field.verbose_name!r}")
+    assert fields > 100, "the walk found the models' fields"
+    assert not plain, 'labels that are not translatable; give them verbose_name=_("..."):\n' + "\n".join(plain)

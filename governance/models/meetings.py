@@ -135,10 +135,14 @@ class AgendaItem(models.Model):
     # Returns and escalations from the case timeline, in one line, as they stood when the item was
     # put on the agenda (refreshed when the session opens).
     history = models.CharField(_("history"), max_length=500, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("removed by")
+    )
     withdrawn_reason = models.CharField(_("why it was removed"), max_length=300, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
@@ -187,9 +191,11 @@ class Decision(models.Model):
     )
     deadline = models.DateTimeField(_("deadline"))
     note = models.TextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Set when the minutes are published and the decision has been applied to the case.
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True, db_index=True)
 

@@ -19,14 +19,16 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
     kind = models.CharField(_("kind"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     # Makes sending idempotent: the same event never notifies the same person twice, however
     # often (or concurrently) the sweep that raised it runs.
-    key = models.CharField(max_length=120)
+    key = models.CharField(_("deduplication key"), max_length=120)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -50,8 +50,10 @@ class TrainingSession(models.Model):
 
 
 class TrainingAttendance(models.Model):
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_attendances")
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("training session"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_attendances", verbose_name=_("trainee")
+    )
     attended = models.BooleanField(_("attended"), default=False)
     score = models.PositiveSmallIntegerField(_("test score"), null=True, blank=True)
 

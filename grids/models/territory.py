@@ -148,15 +148,15 @@ class GridCell(models.Model):
     # A GeoJSON Polygon in WGS84 (longitude, latitude). Validated by grids.geometry.
     boundary = models.JSONField(_("boundary"))
     # Derived from the boundary on save; the bounding box prefilters point look-ups.
-    min_lng = models.FloatField(editable=False, default=0)
-    min_lat = models.FloatField(editable=False, default=0)
-    max_lng = models.FloatField(editable=False, default=0)
-    max_lat = models.FloatField(editable=False, default=0)
-    centroid_lng = models.FloatField(editable=False, default=0)
-    centroid_lat = models.FloatField(editable=False, default=0)
+    min_lng = models.FloatField(_("minimum longitude"), editable=False, default=0)
+    min_lat = models.FloatField(_("minimum latitude"), editable=False, default=0)
+    max_lng = models.FloatField(_("maximum longitude"), editable=False, default=0)
+    max_lat = models.FloatField(_("maximum latitude"), editable=False, default=0)
+    centroid_lng = models.FloatField(_("centroid longitude"), editable=False, default=0)
+    centroid_lat = models.FloatField(_("centroid latitude"), editable=False, default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = GridCellQuerySet.as_manager()
 

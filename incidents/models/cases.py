@@ -59,7 +59,7 @@ class Incident(models.Model):
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
     # The status a suspended case goes back to on resume.
-    resume_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    resume_status = models.CharField(_("status on resume"), max_length=16, choices=Status.choices, blank=True)
     department = models.ForeignKey(
         "grids.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("department")
     )
@@ -72,9 +72,9 @@ class Incident(models.Model):
     # The running stage's clock. due_at is empty when no clock runs (final, disputed, paused).
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    warn_at = models.DateTimeField(null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning time"), null=True, blank=True)
     # While paused (suspended, extension pending): what was left of the limit, in its unit's seconds.
-    paused_remaining = models.IntegerField(null=True, blank=True)
+    paused_remaining = models.IntegerField(_("time left when paused"), null=True, blank=True)
     escalation = models.PositiveSmallIntegerField(_("supervision"), choices=Escalation.choices, default=Escalation.NONE)
     extension_pending = models.BooleanField(_("extension pending"), default=False)
 
@@ -85,7 +85,7 @@ class Incident(models.Model):
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -121,7 +121,7 @@ class Incident(models.Model):
 class StageDeadline(models.Model):
     """One run of a stage's clock: when it started, when it is due, how it ended."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="deadlines")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("case"))
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     limit_amount = models.DecimalField(_("limit"), max_digits=6, decimal_places=2)
     limit_kind = models.CharField(_("unit"), max_length=16, choices=LimitKind.choices)
@@ -149,15 +149,15 @@ class IncidentEventQuerySet(models.QuerySet):
 class IncidentEvent(models.Model):
     """One line of a case's timeline. Append-only: never updated, never deleted."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
-    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    from_status = models.CharField(_("status before"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("status after"), max_length=16, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("event data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
 
     objects = IncidentEventQuerySet.as_manager()
@@ -191,13 +191,13 @@ def photo_path(instance, filename: str) -> str:
 
 
 class IncidentPhoto(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.REPORT)
     image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
@@ -208,9 +208,11 @@ class IncidentPhoto(models.Model):
 class CaseSequence(models.Model):
     """The last number handed out for a case-code prefix and year (locked while incremented)."""
 
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(_("case code prefix"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="casesequence_unique")]

@@ -9,6 +9,19 @@
   const STYLE_OTHER = { color: "#1565c0", weight: 1.5, fillColor: "#64b5f6", fillOpacity: 0.15 };
   const DEFAULT_CENTRE = [36.0, 120.0];
 
+  // Leaflet's own control texts in the page's language. components/map_scripts.html loads this
+  // file right after leaflet.js and puts the translated texts on its <script> tag, so they are
+  // Leaflet's defaults before any map is made: the grid maps here, the dashboard's, the case
+  // page's and the intake form's.
+  const script = document.currentScript;
+  if (typeof L !== "undefined" && script) {
+    const texts = script.dataset;
+    const zoom = {};
+    if (texts.zoomIn) zoom.zoomInTitle = texts.zoomIn;
+    if (texts.zoomOut) zoom.zoomOutTitle = texts.zoomOut;
+    L.Control.Zoom.mergeOptions(zoom);
+  }
+
   function readJSON(id) {
     const el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;

@@ -76,6 +76,7 @@ def test_case_loop_on_a_phone(live_world, live_server, phone, categories, tmp_pa
     log_in(page, live_server, world.users.worker)
     page.goto(f"{live_server.url}/incidents/new/")
     page.wait_for_selector("#intake-map[data-ready='1']")
+    assert page.locator("#intake-map .leaflet-control-zoom-in").get_attribute("title") == "放大"
     # The location is taken on load and the cell it falls in is shown.
     page.wait_for_selector(f"[data-cell-result][data-cell='{world.cell_a1x.pk}']")
     assert world.cell_a1x.name in page.locator("[data-cell-result]").text_content()
@@ -148,6 +149,7 @@ def test_case_loop_on_a_phone(live_world, live_server, phone, categories, tmp_pa
     assert kinds == LOOP
     assert page.locator("[data-testid=photos] img").count() == 2
     page.wait_for_selector("#case-map[data-ready='1']")
+    assert page.locator("#case-map .leaflet-control-zoom-out").get_attribute("title") == "缩小"
     assert page.locator("path.case-cell").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=CASE_SHOT, full_page=True)

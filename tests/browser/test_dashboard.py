@@ -69,6 +69,7 @@ def test_street_opens_the_dashboard_sees_charts_and_drills_into_overdue(dashboar
 
     _charts_drawn(page)
     assert page.locator("path.dash-cell").count() == 4  # the world's four cells, coloured by cases
+    assert page.locator("#dashboard-map .leaflet-control-zoom-in").get_attribute("title") == "放大"
     assert page.locator("[data-testid=figures] .fig").count() == 11
     assert page.locator("#map-legend .swatch").count() == 5
 

@@ -46,6 +46,9 @@ def test_worker_logs_in_on_a_phone_sees_own_cells_and_switches_to_english(live_w
     page.wait_for_selector("[data-map][data-ready='1']")
     page.wait_for_selector("path.cell-mine")
     assert page.locator("path.cell-mine").count() == len(mine) > 0
+    # Leaflet's zoom buttons speak the page's language too.
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "放大"
+    assert page.locator(".leaflet-control-zoom-out").get_attribute("title") == "缩小"
     assert page.locator("path.cell-other").count() == len(visible - mine)
     map_box = page.locator("[data-map]").bounding_box()
     assert map_box["width"] <= 390 and map_box["height"] > 300
@@ -70,3 +73,4 @@ def test_worker_logs_in_on_a_phone_sees_own_cells_and_switches_to_english(live_w
     assert page.locator("#mainnav a[href='/']").text_content().strip() == "Home"
     assert page.locator("#mainnav a[href='/grids/map/']").text_content().strip() == "Map"
     assert page.locator("path.cell-mine").count() == len(mine)
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"

@@ -344,6 +344,16 @@ def test_cell_detail_embeds_the_cell_boundary_for_the_map(world, page_for):
     assert "leaflet-1.9.4/leaflet.js" in body
 
 
+def test_map_controls_speak_the_page_language(world, page_for):
+    """Leaflet's zoom buttons take their titles from the tag that loads map.js (see map_scripts.html)."""
+    client = page_for(world.users.worker)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    body = text(client.get(reverse("grids:cell-map")))
+    assert 'data-zoom-in="放大" data-zoom-out="缩小"' in body
+    body = text(english(client).get(reverse("grids:cell-map")))
+    assert 'data-zoom-in="Zoom in" data-zoom-out="Zoom out"' in body
+
+
 def test_map_marks_a_workers_own_cells(world, page_for):
     body = text(english(page_for(world.users.worker)).get(reverse("grids:cell-map")))
     data = json.loads(re.search(r'<script id="map-cells" type="application/json">(.*?)</script>', body, re.S).group(1))

@@ -406,6 +406,21 @@ def test_intake_page_offers_categories_cells_and_camera(world, cats, page_for):
     assert page_for(world.users.safety).get(reverse("incidents:new")).status_code == 403
 
 
+def test_case_and_intake_maps_get_translated_leaflet_controls(world, cats, page_for):
+    """Both pages load Leaflet through components/map_scripts.html, whose map.js tag carries the
+    translated zoom titles; map.js runs before the page's own script makes the map."""
+    case = report(world, cats.gas)
+    client = page_for(world.users.worker)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    for url, script in (
+        (reverse("incidents:new"), "js/incidents-intake.js"),
+        (reverse("incidents:detail", args=[case.pk]), "js/incidents-case.js"),
+    ):
+        body = text(client.get(url))
+        assert 'data-zoom-in="放大" data-zoom-out="缩小"' in body, url
+        assert body.index("leaflet-1.9.4/leaflet.js") < body.index("js/map.js") < body.index(script), url
+
+
 def test_intake_files_a_case_and_lands_on_it(world, cats, page_for):
     client = english(page_for(world.users.worker))
     response = intake(client, cats, photos=[png(), png("b.png")], address="5号楼")
