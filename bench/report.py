@@ -22,7 +22,6 @@ TWICE = "dashboard p95 at most twice its 10k figure"
 ROWS = [
     ("dashboard", "Street dashboard, cache emptied before each request"),
     ("dashboard_warm", "Street dashboard, default view kept warm by beat"),
-    ("dashboard_cached", "Street dashboard, cached numbers (60 s TTL)"),
     ("zone_queue", "Zone queue, default filters (zone leader)"),
     ("street_queue", "Case queue, default filters (street office)"),
     ("case_page", "Case page (zone leader, different cases)"),
