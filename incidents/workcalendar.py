@@ -312,15 +312,29 @@ def bump_calendar_version() -> None:
     _cached = None
 
 
+_fingerprint_sql: dict[str, tuple[str, list]] = {}
+
+
 def _fingerprint() -> tuple:
     """One small query whose answer changes whenever a calendar row is added, removed or edited.
 
     Per table: row count, highest id and id-weighted sums of the fields the arithmetic reads, so
     that an in-place edit (another date, kind or time) shows too. The per-row expressions are
-    compiled by the ORM (portable across SQLite and PostgreSQL); the three one-row aggregates
-    are cross-joined into a single statement.
+    compiled by the ORM (portable across SQLite and PostgreSQL) once per database vendor — the
+    statement never changes, and compiling it cost as much as running it (1.4 of 2.7 ms, on every
+    transition); the three one-row aggregates are cross-joined into a single statement.
     """
     from django.db import connection
+
+    if connection.vendor not in _fingerprint_sql:
+        _fingerprint_sql[connection.vendor] = _fingerprint_statement()
+    sql, params = _fingerprint_sql[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(cursor.fetchone())
+
+
+def _fingerprint_statement() -> tuple[str, list]:
     from django.db.models import Case, F, Value, When
     from django.db.models.functions import ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractYear
 
@@ -345,9 +359,7 @@ def _fingerprint() -> tuple:
             f"COALESCE(SUM(r.k2), 0) AS s2 FROM ({sql}) r) t{n}"
         )
         params.extend(sub_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM " + ", ".join(parts), params)
-        return tuple(cursor.fetchone())
+    return "SELECT * FROM " + ", ".join(parts), params
 
 
 def _load() -> WorkCalendar:
