@@ -69,9 +69,9 @@ def clean_photos(uploads) -> list[ContentFile]:
 
 
 def attach_photos(incident, uploads: list[ContentFile], *, kind: str, uploaded_by) -> list:
+    """Store photos already passed through clean_photos()."""
     from incidents.models import IncidentPhoto
 
-    """Store photos already passed through clean_photos()."""
     photos = []
     for content in uploads:
         photo = IncidentPhoto(incident=incident, kind=kind, uploaded_by=uploaded_by)
