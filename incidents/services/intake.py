@@ -15,7 +15,7 @@ from grids.services import locate_cell
 from incidents.choices import STAGE_OF_STATUS, EventKind, Severity, Source, Status
 from incidents.models import CaseSequence, Category, Incident, IncidentEvent, PhotoKind
 from incidents.services import clock
-from incidents.services.photos import attach_photos, clean_photos
+from incidents.services.photos import attach_photos, clean_photos, files_discarded_on_error
 from incidents.services.timeline import record, tell, zone_leaders
 
 
@@ -79,6 +79,7 @@ def _cell(reporter, latitude, longitude, grid_cell) -> GridCell:
         raise ValidationError({"grid_cell": _("Unknown grid cell, or not one you may report in.")}) from None
 
 
+@files_discarded_on_error()
 @transaction.atomic
 def report_incident(
     *,
@@ -140,6 +141,7 @@ def report_incident(
     return incident
 
 
+@files_discarded_on_error()
 @transaction.atomic
 def link_report(*, reporter, incident: Incident, note: str = "", photos=None, now: datetime | None = None) -> IncidentEvent:
     """Add a worker's sighting to an existing case instead of filing a duplicate."""

@@ -8,13 +8,20 @@ stored photo stands the right way up.
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 9
 MAX_BYTES = 10 * 1024 * 1024
@@ -68,14 +75,49 @@ def clean_photos(uploads) -> list[ContentFile]:
     return cleaned
 
 
+# The files written inside the innermost `files_discarded_on_error()` block of this thread/task.
+_written: ContextVar[list[str] | None] = ContextVar("incident_photo_files", default=None)
+
+
+@contextmanager
+def files_discarded_on_error() -> Iterator[None]:
+    """Delete the photo files written inside the block if the block fails.
+
+    A photo's file is written to storage before its row is committed; when the service's
+    transaction then rolls back (a refused move, a database error), the row goes but the file
+    would stay. The services that store photos run their transaction inside this block, so a
+    failure removes the files too. Nested blocks hand their files to the enclosing block on
+    success, so an outer failure removes them as well.
+    """
+    outer = _written.get()
+    mine: list[str] = []
+    token = _written.set(mine)
+    try:
+        yield
+    except BaseException:
+        for name in mine:
+            try:
+                default_storage.delete(name)
+            except OSError:  # the failure being raised matters more than a file left behind
+                logger.warning("Could not delete the photo file %s of a failed change", name, exc_info=True)
+        raise
+    finally:
+        _written.reset(token)
+    if outer is not None:
+        outer.extend(mine)
+
+
 def attach_photos(incident, uploads: list[ContentFile], *, kind: str, uploaded_by) -> list:
     """Store photos already passed through clean_photos()."""
     from incidents.models import IncidentPhoto
 
     photos = []
+    written = _written.get()
     for content in uploads:
         photo = IncidentPhoto(incident=incident, kind=kind, uploaded_by=uploaded_by)
         photo.image.save(content.name, content, save=False)
+        if written is not None:
+            written.append(photo.image.name)
         photo.save()
         photos.append(photo)
     return photos

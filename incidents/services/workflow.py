@@ -23,7 +23,7 @@ from incidents.choices import AUTO_DISPUTE_AFTER_RETURNS, TRANSITIONS, Action, E
 from incidents.models import Incident, IncidentEvent, PhotoKind
 from incidents.services import clock
 from incidents.services.errors import ActionRefused
-from incidents.services.photos import attach_photos, clean_photos
+from incidents.services.photos import attach_photos, clean_photos, files_discarded_on_error
 from incidents.services.timeline import (
     cell_workers,
     department_handlers,
@@ -374,7 +374,7 @@ def apply_action(
     if action not in HANDLERS:
         raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}})
     photos = clean_photos(photos)
-    with transaction.atomic():
+    with files_discarded_on_error(), transaction.atomic():
         try:
             incident = (
                 Incident.objects.visible_to(actor).select_for_update(of=("self",)).select_related("category", "department")

@@ -116,3 +116,57 @@ def test_handling_with_photos_through_the_actions_endpoint(world, make_case, api
     assert response.status_code == 400 and "photos" in response.json()
     case.refresh_from_db()
     assert case.status == Status.HANDLED
+
+
+# --- a change that fails after its photos were written leaves no file behind ---------------------------
+
+
+class Boom(Exception):
+    pass
+
+
+def _fail(*args, **kwargs):
+    raise Boom
+
+
+def test_a_failed_intake_removes_the_photo_files_it_wrote(world, cats, settings, monkeypatch):
+    from incidents.services import intake
+
+    monkeypatch.setattr(intake, "record", _fail)  # fails after the case and its photos were stored
+    latitude, longitude = centre(world.cell_a1x)
+    with pytest.raises(Boom):
+        intake.report_incident(reporter=world.users.worker, category=cats.gas.pk, description="gas smell", latitude=latitude,
+                               longitude=longitude, photos=[upload(name="a.jpg"), upload(name="b.jpg")])
+    assert not Incident.objects.exists() and not IncidentPhoto.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_failed_action_removes_its_photo_files_and_keeps_the_earlier_ones(world, make_case, settings, monkeypatch):
+    from incidents.services import apply_action, workflow
+
+    case = make_case(Status.SELF_HANDLED)  # reported with an after photo, which must stay
+    before = stored_files(settings)
+    assert len(before) == 1
+    case = make_case(Status.ACCEPTED)
+    monkeypatch.setattr(workflow, "record", _fail)
+    with pytest.raises(Boom):
+        apply_action(case.pk, actor=world.users.safety, action=Action.HANDLE, params={"result": "Valve replaced"},
+                     photos=[upload(name="after.jpg")])
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and not case.photos.exists()
+    assert stored_files(settings) == before
+
+
+def test_files_of_a_successful_inner_change_go_when_the_enclosing_block_fails(world, cats, settings):
+    from django.db import transaction
+
+    from incidents.services import report_incident
+    from incidents.services.photos import files_discarded_on_error
+
+    latitude, longitude = centre(world.cell_a1x)
+    with pytest.raises(Boom), files_discarded_on_error(), transaction.atomic():
+        report_incident(reporter=world.users.worker, category=cats.gas.pk, description="gas smell", latitude=latitude,
+                        longitude=longitude, photos=[upload(name="a.jpg")])
+        assert len(stored_files(settings)) == 1
+        raise Boom
+    assert not Incident.objects.exists() and stored_files(settings) == []
