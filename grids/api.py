@@ -1,15 +1,16 @@
-"""REST API of the organisation: read-only, scoped, filterable, paginated."""
+"""REST API of the organisation: read-only, scoped, filterable, paginated; and one's notification inbox."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from grids.access import ScopedAPIMixin
 from grids.filters import CommunityFilter, DepartmentFilter, GridCellFilter, UserFilter, ZoneFilter
-from grids.models import Community, Department, GridCell, User, Zone
+from grids.models import Community, Department, GridCell, Notification, User, Zone
+from grids.notifications import mark_read
 
 
 class ZoneSerializer(serializers.ModelSerializer):
@@ -120,6 +121,36 @@ class UserViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = UserFilter
 
 
+class NotificationSerializer(serializers.ModelSerializer):
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "unread"]
+
+    def get_unread(self, obj) -> bool:
+        return obj.read_at is None
+
+
+class NotificationViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+    filterset_fields = ["kind"]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["unread_count"] = Notification.objects.visible_to(request.user).unread().count()
+        return response
+
+    @extend_schema(request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})})
+    @action(detail=False, methods=["post"], url_path="read")
+    def read(self, request):
+        ids = request.data.get("ids")
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
+            return Response({"ids": ["A list of notification ids."]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"marked": mark_read(request.user, ids)})
+
+
 class MeView(generics.RetrieveAPIView):
     serializer_class = MeSerializer
 
@@ -133,3 +164,4 @@ def register(router) -> None:
     router.register("grid-cells", GridCellViewSet, basename="gridcell")
     router.register("departments", DepartmentViewSet, basename="department")
     router.register("users", UserViewSet, basename="user")
+    router.register("notifications", NotificationViewSet, basename="notification")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import views
+from grids import inbox, views
 
 app_name = "grids"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("training/", views.TrainingListView.as_view(), name="training-list"),
     path("training/<int:pk>/", views.TrainingDetailView.as_view(), name="training-detail"),
     path("roster/", views.RosterView.as_view(), name="roster"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/read/", inbox.notifications_read, name="notifications-read"),
+    path("notifications/unread/", inbox.unread_count, name="notifications-unread"),
+    path("notifications/<int:pk>/", inbox.notification_open, name="notification-open"),
 ]

@@ -10,8 +10,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from grids.access import ScopedAPIMixin
-from grids.models import Notification
-from grids.notifications import mark_read
 from incidents import selectors, services
 from incidents.choices import Action
 from incidents.filters import IncidentFilter
@@ -181,39 +179,8 @@ class CategoryViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["parent", "code"]
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    unread = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "unread"]
-
-    def get_unread(self, obj) -> bool:
-        return obj.read_at is None
-
-
-class NotificationViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Notification.objects.all()
-    serializer_class = NotificationSerializer
-    filterset_fields = ["kind"]
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        response.data["unread_count"] = Notification.objects.visible_to(request.user).unread().count()
-        return response
-
-    @extend_schema(request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})})
-    @action(detail=False, methods=["post"], url_path="read")
-    def read(self, request):
-        ids = request.data.get("ids")
-        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
-            return Response({"ids": ["A list of notification ids."]}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"marked": mark_read(request.user, ids)})
-
-
 def register(router) -> None:
     router.register("incidents", IncidentViewSet, basename="incident")
     router.register("categories", CategoryViewSet, basename="category")
-    router.register("notifications", NotificationViewSet, basename="notification")
 
 

@@ -1,8 +1,8 @@
 """Case pages: intake, my cases, the zone and department queues (with bulk dispatch and Excel
-export), the case page with its actions, and the notification inbox.
+export), and the case page with its actions (the notification inbox is grids.inbox).
 
 Views stay thin: reads start from the selectors (scoped by `visible_to`), every change goes
-through a service (`report_incident`, `link_report`, `apply_action`, `mark_read`). A refused move
+through a service (`report_incident`, `link_report`, `apply_action`). A refused move
 becomes a message, a bad input a form error; out-of-scope and missing cases both answer 404.
 """
 
@@ -23,8 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grids.access import get_visible_or_404
 from grids.choices import Role
-from grids.models import Department, GridCell, Notification
-from grids.notifications import mark_read
+from grids.models import Department, GridCell
 from grids.services import locate_cell
 from grids.views import map_config
 from incidents import exports, selectors, services
@@ -410,37 +409,3 @@ def photo(request, pk: int, photo_pk: int):
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
-
-
-# --- Notifications -------------------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    inbox = Notification.objects.visible_to(request.user).order_by("-created_at", "-pk")
-    page = _page(request, inbox, PAGE_SIZE)
-    return render(request, "incidents/notifications.html", {"page_obj": page, "items": page.object_list})
-
-
-@login_required
-def notification_open(request, pk: int):
-    """Mark one notification read and go to what it is about."""
-    item = get_visible_or_404(Notification, request.user, pk=pk)
-    mark_read(request.user, [item.pk])
-    url = item.url if url_has_allowed_host_and_scheme(item.url, allowed_hosts={request.get_host()}) and item.url else ""
-    return redirect(url or "incidents:notifications")
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    marked = mark_read(request.user)
-    messages.success(request, _("%(n)s notifications marked read.") % {"n": marked})
-    return redirect("incidents:notifications")
-
-
-@login_required
-@require_GET
-def unread_count(request):
-    """The bell's number (fetched by the page, so rendering a page costs no query for it)."""
-    return JsonResponse({"unread": Notification.objects.visible_to(request.user).unread().count()})

@@ -88,7 +88,7 @@ LIST_PAGES = {
     ("incidents:queue", "street"): 9,
     ("incidents:department", "safety"): 8,
     ("incidents:mine", "worker"): 4,
-    ("incidents:notifications", "zone_leader"): 4,
+    ("grids:notifications", "zone_leader"): 4,
 }
 
 
@@ -113,7 +113,7 @@ def test_list_page_query_count_does_not_grow_with_rows(world, cats, page_for, dj
     with django_assert_num_queries(expected):
         large = client.get(url)
     assert small.status_code == large.status_code == 200
-    if page == "incidents:notifications":
+    if page == "grids:notifications":
         # Registering told nobody, dispatching told safety; reporting told the zone leader.
         assert text(large).count('data-kind="reported"') == 7
     else:
@@ -532,18 +532,18 @@ def test_notifications_page_bell_count_and_marking_read(world, cats, page_for):
     first = report(world, cats.gas)
     report(world, cats.gas)
     leader = english(page_for(world.users.zone_leader))
-    assert leader.get(reverse("incidents:notifications-unread")).json() == {"unread": 2}
-    body = text(leader.get(reverse("incidents:notifications")))
+    assert leader.get(reverse("grids:notifications-unread")).json() == {"unread": 2}
+    body = text(leader.get(reverse("grids:notifications")))
     assert body.count('data-unread="1"') == 2 and first.code in body
     item = Notification.objects.get(recipient=world.users.zone_leader, url=reverse("incidents:detail", args=[first.pk]))
-    response = leader.get(reverse("incidents:notification-open", args=[item.pk]))
+    response = leader.get(reverse("grids:notification-open", args=[item.pk]))
     assert response["Location"] == reverse("incidents:detail", args=[first.pk])
-    assert leader.get(reverse("incidents:notifications-unread")).json() == {"unread": 1}
-    leader.post(reverse("incidents:notifications-read"))
-    assert leader.get(reverse("incidents:notifications-unread")).json() == {"unread": 0}
+    assert leader.get(reverse("grids:notifications-unread")).json() == {"unread": 1}
+    leader.post(reverse("grids:notifications-read"))
+    assert leader.get(reverse("grids:notifications-unread")).json() == {"unread": 0}
     # Someone else's notification is not there.
-    assert page_for(world.users.zone_leader_b).get(reverse("incidents:notification-open", args=[item.pk])).status_code == 404
-    assert 'data-bell' in body and reverse("incidents:notifications-unread") in body
+    assert page_for(world.users.zone_leader_b).get(reverse("grids:notification-open", args=[item.pk])).status_code == 404
+    assert 'data-bell' in body and reverse("grids:notifications-unread") in body
 
 
 def test_timeline_is_append_only_through_the_pages(world, cats, page_for):
