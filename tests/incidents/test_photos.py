@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from functools import cache
 from pathlib import Path
@@ -148,7 +149,8 @@ def test_a_failed_action_removes_its_photo_files_and_keeps_the_earlier_ones(worl
     before = stored_files(settings)
     assert len(before) == 1
     case = make_case(Status.ACCEPTED)
-    monkeypatch.setattr(workflow, "record", _fail)
+    # The timeline write fails after the photos were stored.
+    monkeypatch.setattr(workflow, "CASE_WORKFLOW", dataclasses.replace(workflow.CASE_WORKFLOW, record=_fail))
     with pytest.raises(Boom):
         apply_action(case.pk, actor=world.users.safety, action=Action.HANDLE, params={"result": "Valve replaced"},
                      photos=[upload(name="after.jpg")])
