@@ -213,7 +213,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "incidents.choices.Status",
         "CaseEventKindEnum": "incidents.choices.EventKind",
         "PhotoKindEnum": "incidents.models.PhotoKind",
-        "LimitKindEnum": "incidents.workcalendar.LimitKind",
+        "LimitKindEnum": "casework.choices.LimitKind",
         "SeverityEnum": "incidents.choices.Severity",
         "MeetingKindEnum": "governance.choices.MeetingKind",
         "MeetingStatusEnum": "governance.choices.MeetingStatus",

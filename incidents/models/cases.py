@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.choices import LimitKind
 from grids.models.scoping import ScopedQuerySet
 from incidents.choices import Escalation, EventKind, Severity, Source, Stage, Status
-from incidents.workcalendar import LimitKind
 
 
 class IncidentQuerySet(ScopedQuerySet):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from casework.calendar import LimitKind, WorkCalendar, load_calendar
 from incidents.choices import STAGE_OF_STATUS, Escalation, Stage
 from incidents.models import Incident, StageDeadline, StageLimit
-from incidents.workcalendar import LimitKind, WorkCalendar, load_calendar
 
 # Used when a category has no limit for a stage: one working day.
 DEFAULT_LIMIT = (Decimal("1"), LimitKind.WORKING_DAYS, Decimal("0.80"))
