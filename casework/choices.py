@@ -12,3 +12,12 @@ class LimitKind(models.TextChoices):
 
 
 WORKING_KINDS = frozenset({LimitKind.WORKING_HOURS, LimitKind.WORKING_DAYS})
+
+
+class Escalation(models.IntegerChoices):
+    """The supervision (督办) ladder of a running stage clock."""
+
+    NONE = 0, _("On time")
+    WARNING = 1, _("Due soon")
+    YELLOW = 2, _("Yellow card")
+    RED = 3, _("Red card")

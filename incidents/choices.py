@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.choices import Escalation  # noqa: F401  (the cases' ladder is the shared one)
 from casework.engine import Transition
 from grids.choices import Role
 
@@ -70,15 +71,6 @@ class Severity(models.TextChoices):
     GENERAL = "general", _("General")
     MAJOR = "major", _("Major")
     URGENT = "urgent", _("Urgent")
-
-
-class Escalation(models.IntegerChoices):
-    """The supervision (督办) ladder of the running stage."""
-
-    NONE = 0, _("On time")
-    WARNING = 1, _("Due soon")
-    YELLOW = 2, _("Yellow card")
-    RED = 3, _("Red card")
 
 
 class Source(models.TextChoices):

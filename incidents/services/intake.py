@@ -17,7 +17,7 @@ from grids.models import GridCell
 from grids.services import locate_cell
 from incidents.choices import STAGE_OF_STATUS, EventKind, Severity, Source, Status
 from incidents.models import CaseSequence, Category, Incident, IncidentEvent, PhotoKind
-from incidents.services import clock
+from incidents.services.clock import CASE_CLOCK as CLOCK
 from incidents.services.timeline import record, tell, zone_leaders
 
 # Who files reports: grid workers and the people who oversee them. A department handles cases;
@@ -139,12 +139,12 @@ def report_incident(
         zone_id=cell.community.zone_id, severity=severity, source=source, reporter=reporter,
         status=Status.SELF_HANDLED if fixed_on_spot else Status.REPORTED, reported_at=now,
     )
-    amount, kind = clock.plan_stage(incident, STAGE_OF_STATUS[incident.status], now)
+    limit = CLOCK.plan(incident, STAGE_OF_STATUS[incident.status], now)
     leaders = list(zone_leaders(incident.zone_id))
     # Read everything first: from the number to commit the year's counter row is locked.
     incident.code = next_code(cell.community.zone.subdistrict.case_prefix, now)
     incident.save()
-    clock.record_run(incident, amount, kind, now)
+    CLOCK.record_run(incident, limit, now)
     if cleaned:
         attach_photos(incident, cleaned, kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT, uploaded_by=reporter)
     event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status,

@@ -22,7 +22,7 @@ from grids.choices import Role
 from grids.models import Department, User
 from incidents.choices import AUTO_DISPUTE_AFTER_RETURNS, TRANSITIONS, Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent, PhotoKind
-from incidents.services import clock
+from incidents.services.clock import CASE_CLOCK as CLOCK
 from incidents.services.timeline import (
     cell_workers,
     department_handlers,
@@ -101,20 +101,20 @@ def _days(params: dict) -> int:
 def _register(step: Step) -> Move:
     incident = step.obj
     incident.registered_at = step.now
-    clock.restart_for_status(incident, step.now)
+    CLOCK.restart_for_status(incident, step.now)
     return Move(EventKind.REGISTER, _text(step.params, "note", required=False, label=_("Note")))
 
 
 def _reject(step: Step) -> Move:
     reason = _text(step.params, "reason", required=True, label=_("Reason"))
-    clock.finish_stage(step.obj, step.now)
+    CLOCK.finish(step.obj, step.now)
     return Move(EventKind.REJECT, reason, tell=(step.obj.reporter_id,))
 
 
 def _confirm(step: Step) -> Move:
     incident = step.obj
     incident.closed_at = step.now
-    clock.finish_stage(incident, step.now)
+    CLOCK.finish(incident, step.now)
     return Move(EventKind.CONFIRM, _text(step.params, "note", required=False, label=_("Note")), tell=(incident.reporter_id,))
 
 
@@ -125,7 +125,7 @@ def _dispatch(step: Step) -> Move:
     deadline = parsers.future_datetime(params.get("deadline"), field="deadline", now=step.now)
     incident.department = department
     incident.assignee = assignee
-    clock.restart_for_status(incident, step.now, due_at=deadline)
+    CLOCK.restart_for_status(incident, step.now, due_at=deadline)
     recipients = department_handlers(department.pk, incident.zone_id)
     data = {"department": department.pk, "department_name": department.name}
     if assignee:
@@ -152,10 +152,10 @@ def _return(step: Step) -> Move:
     leaders = tuple(zone_leaders(incident.zone_id))
     if incident.return_count >= AUTO_DISPUTE_AFTER_RETURNS:
         step.branch(Status.DISPUTED)
-        clock.finish_stage(incident, step.now)
+        CLOCK.finish(incident, step.now)
         data["auto_dispute"] = True
     else:
-        clock.restart_for_status(incident, step.now)
+        CLOCK.restart_for_status(incident, step.now)
     return Move(EventKind.RETURN, reason, data, tell=leaders)
 
 
@@ -164,7 +164,7 @@ def _handle(step: Step) -> Move:
     result = _text(step.params, "result", required=True, label=_("Result"))
     incident.result = result
     incident.extension_pending = False  # a request still waiting lapses: the work is done
-    clock.restart_for_status(incident, step.now)
+    CLOCK.restart_for_status(incident, step.now)
     recipients = (*cell_workers(incident.grid_cell_id), *zone_leaders(incident.zone_id))
     return Move(EventKind.HANDLE, result, tell=recipients)
 
@@ -174,11 +174,11 @@ def _verify(step: Step) -> Move:
     passed = parsers.boolean(step.params.get("passed"), field="passed")
     note = _text(step.params, "note", required=not passed, label=_("What is still wrong"))
     if passed:
-        clock.finish_stage(incident, step.now)
+        CLOCK.finish(incident, step.now)
         return Move(EventKind.VERIFY_PASSED, note, tell=tuple(zone_leaders(incident.zone_id)))
     step.branch(Status.DISPATCHED)  # rework: back to the same department
     incident.rework_count += 1
-    clock.restart_for_status(incident, step.now)
+    CLOCK.restart_for_status(incident, step.now)
     return Move(EventKind.VERIFY_FAILED, note, {"rework": incident.rework_count},
                 tell=tuple(department_handlers(incident.department_id, incident.zone_id)))
 
@@ -186,7 +186,7 @@ def _verify(step: Step) -> Move:
 def _close(step: Step) -> Move:
     incident = step.obj
     incident.closed_at = step.now
-    clock.finish_stage(incident, step.now)
+    CLOCK.finish(incident, step.now)
     return Move(EventKind.CLOSE, _text(step.params, "note", required=False, label=_("Note")), tell=(incident.reporter_id,))
 
 
@@ -197,7 +197,7 @@ def _dispute(step: Step) -> Move:
     incident.department = None
     incident.assignee = None
     incident.extension_pending = False
-    clock.finish_stage(incident, step.now)
+    CLOCK.finish(incident, step.now)
     return Move(EventKind.DISPUTE, reason, data, tell=tuple(street_office()))
 
 
@@ -206,7 +206,7 @@ def _request_extension(step: Step) -> Move:
     days = _days(step.params)
     reason = _text(step.params, "reason", required=True, label=_("Reason"))
     incident.extension_pending = True
-    clock.pause(incident, step.now)
+    CLOCK.pause(incident, step.now)
     return Move(EventKind.REQUEST_EXTENSION, reason, {"days": days}, tell=tuple(zone_leaders(incident.zone_id)))
 
 
@@ -220,7 +220,7 @@ def _approve_extension(step: Step) -> Move:
     days = _pending_days(incident)
     incident.extension_pending = False
     incident.extension_count += 1
-    clock.resume(incident, step.now, extra_working_days=days)
+    CLOCK.resume(incident, step.now, extra_working_days=days)
     handlers = department_handlers(incident.department_id, incident.zone_id)
     note = _text(step.params, "note", required=False, label=_("Note"))
     return Move(EventKind.APPROVE_EXTENSION, note, {"days": days, "due_at": incident.due_at.isoformat()}, tell=tuple(handlers))
@@ -230,7 +230,7 @@ def _refuse_extension(step: Step) -> Move:
     incident = step.obj
     reason = _text(step.params, "reason", required=True, label=_("Reason"))
     incident.extension_pending = False
-    clock.resume(incident, step.now)
+    CLOCK.resume(incident, step.now)
     return Move(EventKind.REFUSE_EXTENSION, reason, tell=tuple(department_handlers(incident.department_id, incident.zone_id)))
 
 
@@ -238,7 +238,7 @@ def _suspend(step: Step) -> Move:
     incident = step.obj
     reason = _text(step.params, "reason", required=True, label=_("Reason"))
     incident.resume_status = step.from_status
-    clock.pause(incident, step.now)
+    CLOCK.pause(incident, step.now)
     return Move(EventKind.SUSPEND, reason)
 
 
@@ -247,14 +247,14 @@ def _resume(step: Step) -> Move:
     if incident.resume_status:
         step.branch(incident.resume_status)  # back to the status it left
     incident.resume_status = ""
-    clock.resume(incident, step.now)
+    CLOCK.resume(incident, step.now)
     return Move(EventKind.RESUME, _text(step.params, "note", required=False, label=_("Note")))
 
 
 def _void(step: Step) -> Move:
     reason = _text(step.params, "reason", required=True, label=_("Reason"))
     step.obj.extension_pending = False
-    clock.finish_stage(step.obj, step.now)
+    CLOCK.finish(step.obj, step.now)
     return Move(EventKind.VOID, reason)
 
 
