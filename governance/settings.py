@@ -232,6 +232,8 @@ if MAP_TILES == "tianditu" and not TIANDITU_KEY:
 # --- Notifications ------------------------------------------------------------------------------
 # Channels besides the in-app inbox, as dotted paths of classes with name and send(notification).
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", [])
+if NOTIFICATION_CHANNELS:  # re-sends what the channels did not take: broker down, channel error
+    CELERY_BEAT_SCHEDULE["resend-notifications"] = {"task": "grids.tasks.resend_due_notifications", "schedule": 60.0}
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- E-mail ------------------------------------------------------------------------------------

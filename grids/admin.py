@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from grids.choices import Role
 from grids.models import (
     Community,
+    Delivery,
     Department,
     DutyShift,
     GridCell,
+    Notification,
     SubDistrict,
     TrainingAttendance,
     TrainingSession,
@@ -109,3 +112,63 @@ class DutyShiftAdmin(admin.ModelAdmin):
     list_select_related = ["community", "officer"]
     raw_id_fields = ["officer"]
     date_hierarchy = "starts_at"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What the system wrote, to be looked at: the street office's staff may view it (with or
+    without the model permission), nobody may add, change or delete it here."""
+
+    def _street_staff(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and (user.is_superuser or user.role in (Role.STREET, Role.ADMIN))
+
+    def has_module_permission(self, request) -> bool:
+        return self._street_staff(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._street_staff(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ["channel", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "key", "recipient__username"]
+    date_hierarchy = "created_at"
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """The outbox: whether each notification went out on each channel, and when it is tried again."""
+
+    list_display = ["notification", "recipient", "channel", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["notification__recipient"]
+    search_fields = ["notification__title", "notification__key", "notification__recipient__username"]
+    raw_id_fields = ["notification"]
+
+    @admin.display(description=_("recipient"), ordering="notification__recipient__username")
+    def recipient(self, delivery: Delivery):
+        return delivery.notification.recipient

@@ -55,3 +55,12 @@ class TrainingLevel(models.TextChoices):
     SUB_DISTRICT = "sub_district", _("Sub-district")
     ZONE = "zone", _("Zone")
     COMMUNITY = "community", _("Community")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a notification stands on one channel (e-mail, a webhook): see grids.notifications."""
+
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    GAVE_UP = "gave_up", _("Gave up")

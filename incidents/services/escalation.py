@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import Role
-from grids.models import Notification, User
+from grids.notifications import Note, notify_many
+from grids.people import department_handlers_by_zone, street_office, zone_leaders_by_zone
 from incidents.choices import Escalation, EventKind
 from incidents.models import Incident, IncidentEvent
 from incidents.services.timeline import case_url
@@ -42,24 +42,13 @@ def _recipients(level: int, rows: list[tuple]) -> dict[int, list[int]]:
     """incident id → user ids to notify: the handlers when due soon, the zone leaders on a yellow
     card, the street office on a red card."""
     if level == Escalation.RED:
-        street = list(User.objects.filter(role=Role.STREET, is_active=True).values_list("pk", flat=True))
+        street = street_office()
         return {row[0]: street for row in rows}
     if level == Escalation.YELLOW:
-        zone_ids = {row[1] for row in rows}
-        leaders: dict[int, list[int]] = {}
-        for pk, zone_id in User.objects.filter(role=Role.ZONE_LEADER, zone_id__in=zone_ids, is_active=True).values_list("pk", "zone_id"):
-            leaders.setdefault(zone_id, []).append(pk)
+        leaders = zone_leaders_by_zone(row[1] for row in rows)
         return {row[0]: leaders.get(row[1], []) for row in rows}
-    dept_ids = {row[2] for row in rows if row[2]}
-    handlers: dict[int, list[tuple[int, int | None]]] = {}
-    for pk, dept_id, zone_id in User.objects.filter(role=Role.DEPARTMENT, department_id__in=dept_ids, is_active=True).values_list(
-        "pk", "department_id", "zone_id"
-    ):
-        handlers.setdefault(dept_id, []).append((pk, zone_id))
-    return {
-        row[0]: [pk for pk, zone_id in handlers.get(row[2], []) if zone_id in (None, row[1])] + ([row[4]] if row[4] else [])
-        for row in rows
-    }
+    handlers = department_handlers_by_zone((row[2], row[1]) for row in rows)
+    return {row[0]: handlers[row[2], row[1]] + ([row[4]] if row[4] else []) for row in rows}
 
 
 def _step(condition: Q, step: Step, now: datetime) -> int:
@@ -92,16 +81,13 @@ def _step(condition: Q, step: Step, now: datetime) -> int:
                 for pk, _zone, _dept, _code, _assignee, due_at, stage in rows
             )
             recipients = _recipients(step.level, rows)
-            Notification.objects.bulk_create(
-                (
-                    Notification(
-                        recipient_id=user_id, kind=step.event, title=titles[step.level] % {"code": code},
-                        url=url_pattern.format(pk), key=f"{step.event}:{pk}:{due_at.isoformat()}",
-                    )
-                    for pk, _zone, _dept, code, _assignee, due_at, _stage in rows
-                    for user_id in set(recipients.get(pk, []))
-                ),
-                ignore_conflicts=True,
+            notify_many(
+                Note(
+                    recipient=user_id, kind=step.event, title=titles[step.level] % {"code": code},
+                    url=url_pattern.format(pk), key=f"{step.event}:{pk}:{due_at.isoformat()}",
+                )
+                for pk, _zone, _dept, code, _assignee, due_at, _stage in rows
+                for user_id in set(recipients.get(pk, []))
             )
             total += len(rows)
             if len(rows) < BATCH:

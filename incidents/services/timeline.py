@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grids.choices import Role
-from grids.models import User
 from grids.notifications import notify
+from grids.people import cell_workers, department_handlers, street_office, zone_leaders
 from incidents.choices import EventKind
 from incidents.models import Incident, IncidentEvent
+
+# Who a change concerns is the organisation's to say (grids.people); re-exported for the callers here.
+__all__ = ["case_url", "cell_workers", "department_handlers", "record", "street_office", "tell", "zone_leaders"]
 
 
 def record(
@@ -34,26 +35,6 @@ def record(
 
 def case_url(incident_id: int) -> str:
     return reverse("incidents:detail", args=[incident_id])
-
-
-def zone_leaders(zone_id: int) -> Iterable[int]:
-    return User.objects.filter(role=Role.ZONE_LEADER, zone_id=zone_id, is_active=True).values_list("pk", flat=True)
-
-
-def street_office() -> Iterable[int]:
-    return User.objects.filter(role=Role.STREET, is_active=True).values_list("pk", flat=True)
-
-
-def department_handlers(department_id: int, zone_id: int | None) -> list[int]:
-    """Handlers of a department who serve this zone: its zone team there, and its central staff."""
-    from django.db.models import Q
-
-    qs = User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True)
-    return list(qs.filter(Q(zone__isnull=True) | Q(zone_id=zone_id)).values_list("pk", flat=True))
-
-
-def cell_workers(grid_cell_id: int) -> Iterable[int]:
-    return User.objects.filter(role=Role.GRID_WORKER, grid_cells=grid_cell_id, is_active=True).values_list("pk", flat=True)
 
 
 def tell(recipients, incident: Incident, event: IncidentEvent) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from grids.models import Notification
+from grids.models import Delivery, Notification
 from grids.notifications import notify
 from incidents import services
 from incidents.choices import Action, EventKind, Status
@@ -115,21 +115,22 @@ def test_self_handled_needs_a_photo_and_a_category_that_allows_it(world, cats, a
 def test_a_rolled_back_transaction_enqueues_nothing(world, cats, settings, django_capture_on_commit_callbacks):
     settings.NOTIFICATION_CHANNELS = CHANNELS
     leader = world.users.zone_leader
-    with mock.patch("grids.tasks.deliver_notifications.apply_async") as send:
+    with mock.patch("grids.tasks.send_deliveries.apply_async") as send:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             with pytest.raises(RuntimeError), transaction.atomic():
                 notify([leader], kind="test", title="rolled back", key="test:rolled-back")
                 services.report_incident(reporter=world.users.worker, category=cats.gas.pk, description="gas", **point(world.cell_a1x))
                 raise RuntimeError("the surrounding write fails")
         assert callbacks == [] and send.call_count == 0
-        assert not Notification.objects.exists() and not Incident.objects.exists()
+        assert not Notification.objects.exists() and not Incident.objects.exists() and not Delivery.objects.exists()
 
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             with transaction.atomic():
                 notify([leader], kind="test", title="committed", key="test:committed")
             assert send.call_count == 0  # not before the commit
         assert len(callbacks) == 1
-        send.assert_called_once_with(args=("test:committed", [leader.pk]), retry=False)
+        delivery = Delivery.objects.get(notification__key="test:committed", notification__recipient=leader)
+        send.assert_called_once_with(args=([delivery.pk],), retry=False)
 
 
 @pytest.fixture
