@@ -1,6 +1,6 @@
 """The app's deadline arithmetic, precomputed for a fixed span of days, on integer epoch seconds.
 
-`incidents.workcalendar.WorkCalendar` walks day by day (40–300 µs per due time); the generator
+`casework.calendar.WorkCalendar` walks day by day (40–300 µs per due time); the generator
 needs a few million due times. This index lists every working period of the span as UTC epoch
 seconds with the working seconds before it, so "add N working hours" is two binary searches.
 Semantics are the calendar's own (tests/bench/test_generate.py compares them on random starts):
@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 
-from incidents.workcalendar import LimitKind, WorkCalendar
+from casework.calendar import WorkCalendar
+from casework.choices import LimitKind
 
 URGENT, WORKING_HOURS, WORKING_DAYS, NATURAL = (
     LimitKind.URGENT_HOURS.value, LimitKind.WORKING_HOURS.value, LimitKind.WORKING_DAYS.value, LimitKind.NATURAL_DAYS.value,

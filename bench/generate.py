@@ -213,8 +213,8 @@ def generate(args: argparse.Namespace, out=sys.stdout) -> dict:
     from bench.paths import CaseMaker
     from bench.rows import TABLES, Format, check_columns
     from bench.world import ensure_reference_data, load_world
+    from casework.calendar import load_calendar
     from incidents.models import CaseSequence, Incident
-    from incidents.workcalendar import load_calendar
 
     say = (lambda line: None) if args.quiet else (lambda line: print(line, file=out, flush=True))
     vendor = connection.vendor

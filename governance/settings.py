@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "governance.api.exception_handler",
+    "EXCEPTION_HANDLER": "casework.http.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Grid governance API",
@@ -213,7 +213,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "incidents.choices.Status",
         "CaseEventKindEnum": "incidents.choices.EventKind",
         "PhotoKindEnum": "incidents.models.PhotoKind",
-        "LimitKindEnum": "incidents.workcalendar.LimitKind",
+        "LimitKindEnum": "casework.choices.LimitKind",
         "SeverityEnum": "incidents.choices.Severity",
         "MeetingKindEnum": "governance.choices.MeetingKind",
         "MeetingStatusEnum": "governance.choices.MeetingStatus",

@@ -148,10 +148,8 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         serializer.is_valid(raise_exception=True)
         params = {k: v for k, v in request.data.items() if k not in ("action", "photos")}
         photos = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else []
-        try:
-            services.apply_action(pk, actor=request.user, action=serializer.validated_data["action"], params=params, photos=photos)
-        except services.ActionRefused as refused:
-            return Response({"detail": refused.message, "code": refused.code}, status=status.HTTP_409_CONFLICT)
+        # A refusal answers 409 with its reason through casework.http.exception_handler.
+        services.apply_action(pk, actor=request.user, action=serializer.validated_data["action"], params=params, photos=photos)
         incident = selectors.case_detail(request.user).filter(pk=pk).first()
         if incident is None:  # e.g. a department returned the case and no longer sees it
             return Response({"detail": "done", "visible": False}, status=status.HTTP_200_OK)

@@ -1,17 +1,18 @@
 """Statuses, actions, stages and the one transition table of a case.
 
 `TRANSITIONS` is the whole state machine: (action) → the states it may start from, the state it
-leads to (None: unchanged) and the roles allowed. `incidents.services.workflow.apply_action` is
-the only code that reads it and the only code that writes `Incident.status`.
+leads to (None: unchanged), the roles allowed and the other states a handler may choose instead
+(`branches`). The shared engine (casework.engine, through incidents.services.workflow) is the only
+code that reads it and the only code that writes `Incident.status`: it sets the target itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.choices import Escalation  # noqa: F401  (the cases' ladder is the shared one)
+from casework.engine import Transition
 from grids.choices import Role
 
 
@@ -70,15 +71,6 @@ class Severity(models.TextChoices):
     GENERAL = "general", _("General")
     MAJOR = "major", _("Major")
     URGENT = "urgent", _("Urgent")
-
-
-class Escalation(models.IntegerChoices):
-    """The supervision (督办) ladder of the running stage."""
-
-    NONE = 0, _("On time")
-    WARNING = 1, _("Due soon")
-    YELLOW = 2, _("Yellow card")
-    RED = 3, _("Red card")
 
 
 class Source(models.TextChoices):
@@ -145,13 +137,7 @@ EVERYONE = frozenset(Role.values)
 
 _RUNNING = frozenset({Status.DISPATCHED, Status.ACCEPTED})
 _OPEN_NOT_SUSPENDED = OPEN_STATUSES - {Status.SUSPENDED}
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str | None  # None: the status does not change
-    roles: frozenset
+_SUSPENDABLE = _OPEN_NOT_SUSPENDED - {Status.REPORTED, Status.SELF_HANDLED}
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -161,16 +147,19 @@ TRANSITIONS: dict[str, Transition] = {
     # From disputed only the street office dispatches: that is the meeting's decision.
     Action.DISPATCH: Transition(frozenset({Status.REGISTERED, Status.DISPUTED}), Status.DISPATCHED, LEADERS),
     Action.ACCEPT: Transition(frozenset({Status.DISPATCHED}), Status.ACCEPTED, HANDLERS),
-    Action.RETURN: Transition(_RUNNING, Status.REGISTERED, HANDLERS),
+    # Returned a second time, the case goes to the joint meeting on its own.
+    Action.RETURN: Transition(_RUNNING, Status.REGISTERED, HANDLERS, branches=frozenset({Status.DISPUTED})),
     Action.HANDLE: Transition(frozenset({Status.ACCEPTED}), Status.HANDLED, HANDLERS),
-    Action.VERIFY: Transition(frozenset({Status.HANDLED}), Status.VERIFIED, VERIFIERS),
+    # Not fixed: back to the same department for rework.
+    Action.VERIFY: Transition(frozenset({Status.HANDLED}), Status.VERIFIED, VERIFIERS, branches=frozenset({Status.DISPATCHED})),
     Action.CLOSE: Transition(frozenset({Status.VERIFIED}), Status.CLOSED, LEADERS),
     Action.DISPUTE: Transition(frozenset({Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED}), Status.DISPUTED, LEADERS),
     Action.REQUEST_EXTENSION: Transition(frozenset({Status.ACCEPTED}), None, HANDLERS),
     Action.APPROVE_EXTENSION: Transition(frozenset({Status.ACCEPTED}), None, LEADERS),
     Action.REFUSE_EXTENSION: Transition(frozenset({Status.ACCEPTED}), None, LEADERS),
-    Action.SUSPEND: Transition(_OPEN_NOT_SUSPENDED - {Status.REPORTED, Status.SELF_HANDLED}, Status.SUSPENDED, LEADERS),
-    Action.RESUME: Transition(frozenset({Status.SUSPENDED}), None, LEADERS),  # back to the status it left
+    Action.SUSPEND: Transition(_SUSPENDABLE, Status.SUSPENDED, LEADERS),
+    # Back to the status it left (registered if that was not kept).
+    Action.RESUME: Transition(frozenset({Status.SUSPENDED}), Status.REGISTERED, LEADERS, branches=_SUSPENDABLE),
     Action.VOID: Transition(OPEN_STATUSES, Status.VOID, LEADERS),
     Action.COMMENT: Transition(frozenset(Status.values), None, EVERYONE),
 }

@@ -103,7 +103,7 @@ def calendar_gap_years(incident: Incident) -> list[int]:
     """
     if incident.due_at is None:
         return []
-    from incidents.workcalendar import load_calendar
+    from casework.calendar import load_calendar
 
     start = min(incident.reported_at, incident.due_at)
     return sorted(load_calendar().uncovered_years(start, incident.due_at))

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.photos import MAX_PHOTOS
 from grids.access import get_visible_or_404
 from grids.choices import Role
 from grids.models import Department, GridCell
@@ -40,12 +41,10 @@ from incidents.forms import (
     dispatch_handlers,
 )
 from incidents.models import Incident, IncidentPhoto, PhotoKind
-from incidents.services.photos import MAX_PHOTOS
 from incidents.templatetags.incident_tags import since
 
 PAGE_SIZE = 50
 CARD_PAGE_SIZE = 25
-REPORTER_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY, Role.ZONE_LEADER, Role.STREET, Role.ADMIN})
 # The filters the queue form shows. The others (the dashboard's drill-downs, ids for programs)
 # still apply when a link carries them; the form keeps them as hidden inputs and names them.
 SHOWN_FILTERS = (
@@ -112,7 +111,7 @@ def _bad_coordinates(request) -> tuple[float, float] | None:
 def incident_new(request):
     """The grid worker's report form: category, description, photos, the point and its cell."""
     user = request.user
-    if user.role not in REPORTER_ROLES and not user.is_superuser:
+    if not services.may_report(user):
         raise PermissionDenied
     tree = selectors.category_tree()
     form = IntakeForm(request.POST or None, request.FILES or None, user=user, tree=tree)

@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from casework.choices import LimitKind
 from grids.models import Department
 from incidents.choices import Severity, Stage
 from incidents.models import Category, StageLimit
-from incidents.workcalendar import LimitKind
 
 UNITS = {
     "uh": LimitKind.URGENT_HOURS,

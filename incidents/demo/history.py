@@ -30,9 +30,9 @@ from django.http import Http404
 from django.utils import timezone
 from shapely.geometry import shape
 
+from casework.calendar import pinned_calendar
 from grids.choices import CommunityPost, Role
 from grids.models import Department, GridCell, Notification, User
-from incidents import workcalendar
 from incidents.choices import Action, Escalation, Status
 from incidents.demo.plan import REPORT, CasePlan, Cast, CategoryInfo, CellInfo, Planner, Step
 from incidents.models import Category, Incident, IncidentEvent
@@ -69,7 +69,7 @@ def seed_history(*, months: int = 6, seed: int = 2026, now: datetime | None = No
         if not categories:
             return {}
         rng = random.Random(seed)
-        with workcalendar.pinned_calendar() as cal, _no_query_log():
+        with pinned_calendar() as cal, _no_query_log():
             planner = Planner(rng=rng, cal=cal, cast=cast, now=now)
             plans = _draw_plans(planner, rng, cells, categories, months=months, cases=cases, now=now)
             plans += _featured_plans(planner, cells, categories, now)

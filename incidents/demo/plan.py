@@ -16,10 +16,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from casework.calendar import WorkCalendar
+from casework.choices import LimitKind
 from grids.models import Department, GridCell, User
 from incidents.choices import Action, Severity, Stage
 from incidents.demo import texts
-from incidents.workcalendar import LimitKind, WorkCalendar
 
 REPORT = "report"
 MINUTE = timedelta(minutes=1)

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.models.stages import ClockedBase, StageRunBase
 from grids.models.scoping import ScopedQuerySet
-from incidents.choices import Escalation, EventKind, Severity, Source, Stage, Status
-from incidents.workcalendar import LimitKind
+from incidents.choices import EventKind, Severity, Source, Stage, Status
 
 
 class IncidentQuerySet(ScopedQuerySet):
@@ -37,7 +37,7 @@ class IncidentQuerySet(ScopedQuerySet):
         return self.filter(due_at__lte=now)
 
 
-class Incident(models.Model):
+class Incident(ClockedBase):
     code = models.CharField(_("case code"), max_length=20, unique=True)
     category = models.ForeignKey("incidents.Category", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("category"))
     description = models.TextField(_("description"))
@@ -69,13 +69,9 @@ class Incident(models.Model):
     )
     result = models.TextField(_("handling result"), blank=True)
 
-    # The running stage's clock. due_at is empty when no clock runs (final, disputed, paused).
+    # The running stage's clock (ClockedBase: due_at, warn_at, paused_remaining, escalation). due_at
+    # is empty when no clock runs (final, disputed, paused).
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    warn_at = models.DateTimeField(_("warning time"), null=True, blank=True)
-    # While paused (suspended, extension pending): what was left of the limit, in its unit's seconds.
-    paused_remaining = models.IntegerField(_("time left when paused"), null=True, blank=True)
-    escalation = models.PositiveSmallIntegerField(_("supervision"), choices=Escalation.choices, default=Escalation.NONE)
     extension_pending = models.BooleanField(_("extension pending"), default=False)
 
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
@@ -120,20 +116,13 @@ class Incident(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class StageDeadline(models.Model):
-    """One run of a stage's clock: when it started, when it is due, how it ended."""
+class StageDeadline(StageRunBase):
+    """One run of a case's stage clock."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("case"))
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
-    limit_amount = models.DecimalField(_("limit"), max_digits=6, decimal_places=2)
-    limit_kind = models.CharField(_("unit"), max_length=16, choices=LimitKind.choices)
-    started_at = models.DateTimeField(_("started"))
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    on_time = models.BooleanField(_("on time"), null=True)
-    extended = models.BooleanField(_("extended"), default=False)
 
-    class Meta:
+    class Meta(StageRunBase.Meta):
         verbose_name = _("stage deadline")
         verbose_name_plural = _("stage deadlines")
         ordering = ["started_at", "pk"]

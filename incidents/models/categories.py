@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.choices import LimitKind
 from incidents.choices import Severity, Stage
-from incidents.workcalendar import LimitKind
 
 
 class CategoryQuerySet(models.QuerySet):

@@ -1,8 +1,28 @@
 """Every write on cases, as named verbs (ARCHITECTURE.md). Import from here."""
 
-from incidents.services.errors import ActionRefused
+from casework.errors import Forbidden, Refused
 from incidents.services.escalation import escalate_overdue
-from incidents.services.intake import link_report, report_incident
+from incidents.services.intake import link_report, may_report, report_incident
+from incidents.services.verbs import (
+    accept_case,
+    close_case,
+    comment_case,
+    dispatch_case,
+    dispute_case,
+    handle_case,
+    register_case,
+    reject_case,
+    return_case,
+    verify_case,
+    void_case,
+)
 from incidents.services.workflow import apply_action, available_actions, refusal
 
-__all__ = ["ActionRefused", "apply_action", "available_actions", "escalate_overdue", "link_report", "refusal", "report_incident"]
+# The case loop's name for the shared refusal (HTTP 409); callers may catch either name.
+ActionRefused = Refused
+
+__all__ = [
+    "ActionRefused", "Forbidden", "Refused", "accept_case", "apply_action", "available_actions", "close_case", "comment_case",
+    "dispatch_case", "dispute_case", "escalate_overdue", "handle_case", "link_report", "may_report", "refusal", "register_case",
+    "reject_case", "report_incident", "return_case", "verify_case", "void_case",
+]

@@ -10,13 +10,23 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.errors import Forbidden
+from casework.photos import attach_photos, clean_photos, files_discarded_on_error
+from grids.choices import Role
 from grids.models import GridCell
 from grids.services import locate_cell
 from incidents.choices import STAGE_OF_STATUS, EventKind, Severity, Source, Status
 from incidents.models import CaseSequence, Category, Incident, IncidentEvent, PhotoKind
-from incidents.services import clock
-from incidents.services.photos import attach_photos, clean_photos, files_discarded_on_error
+from incidents.services.clock import CASE_CLOCK as CLOCK
 from incidents.services.timeline import record, tell, zone_leaders
+
+# Who files reports: grid workers and the people who oversee them. A department handles cases;
+# it does not file them (its own findings reach the zone through the hotline or a grid worker).
+REPORTER_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY, Role.ZONE_LEADER, Role.STREET, Role.ADMIN})
+
+
+def may_report(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or user.role in REPORTER_ROLES)
 
 
 def next_code(prefix: str, now: datetime) -> str:
@@ -101,6 +111,8 @@ def report_incident(
     `fixed_on_spot` is a grid worker's self-handled minor case: it arrives already fixed (the
     photos show it after) and waits for the zone's confirmation.
     """
+    if not may_report(reporter):
+        raise Forbidden(_("Your role does not file reports; a grid worker or the zone does."))
     now = now or timezone.now()
     category = _category(category)
     description = (description or "").strip()
@@ -127,12 +139,12 @@ def report_incident(
         zone_id=cell.community.zone_id, severity=severity, source=source, reporter=reporter,
         status=Status.SELF_HANDLED if fixed_on_spot else Status.REPORTED, reported_at=now,
     )
-    amount, kind = clock.plan_stage(incident, STAGE_OF_STATUS[incident.status], now)
+    limit = CLOCK.plan(incident, STAGE_OF_STATUS[incident.status], now)
     leaders = list(zone_leaders(incident.zone_id))
     # Read everything first: from the number to commit the year's counter row is locked.
     incident.code = next_code(cell.community.zone.subdistrict.case_prefix, now)
     incident.save()
-    clock.record_run(incident, amount, kind, now)
+    CLOCK.record_run(incident, limit, now)
     if cleaned:
         attach_photos(incident, cleaned, kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT, uploaded_by=reporter)
     event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status,

@@ -1,29 +1,28 @@
-"""The case loop: one function applies the transition table (incidents.choices.TRANSITIONS).
+"""The case loop on the shared engine: the table (incidents.choices.TRANSITIONS), its handlers and guard.
 
-`apply_action` locks the case, checks the table and the guards, validates the action's input,
-changes the status and the stage clock, appends a timeline event and notifies the people the
-change concerns, all in one transaction. Nothing else writes `Incident.status`.
+`CASE_WORKFLOW` describes the loop to `casework.engine`, which locks the case, checks the table
+and the guard, sets the status to the table's target, runs the handler (input, other fields, the
+stage clock), appends a timeline event and notifies the people concerned, in one transaction.
+`apply_action` is the one dict door (pages, the API); `incidents.services.verbs` are typed verbs
+over it for Python callers. Nothing else writes `Incident.status`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from casework import engine, parsers
+from casework.engine import Move, Step
+from casework.photos import attach_photos
 from grids.choices import Role
 from grids.models import Department, User
 from incidents.choices import AUTO_DISPUTE_AFTER_RETURNS, TRANSITIONS, Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent, PhotoKind
-from incidents.services import clock
-from incidents.services.errors import ActionRefused
-from incidents.services.photos import attach_photos, clean_photos, files_discarded_on_error
+from incidents.services.clock import CASE_CLOCK as CLOCK
 from incidents.services.timeline import (
     cell_workers,
     department_handlers,
@@ -34,16 +33,6 @@ from incidents.services.timeline import (
 )
 
 MAX_EXTENSION_DAYS = 30
-
-
-@dataclass
-class Move:
-    """What a handler decided: the event to record and who to tell."""
-
-    kind: str
-    note: str = ""
-    data: dict | None = None
-    tell: tuple = ()
 
 
 # --- guards: who, beyond the role, may take an action on this case ---------------------------
@@ -74,135 +63,69 @@ def _guard(actor, incident: Incident, action: str) -> str | None:
     return None
 
 
-def refusal(actor, incident: Incident, action: str) -> str | None:
-    """Why `actor` may not take `action` on `incident` now, or None when they may."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        return _("Unknown action.")
-    role = Role.ADMIN if actor.is_superuser else actor.role
-    if incident.status not in transition.sources:
-        return _("“%(action)s” is not possible while the case is %(status)s.") % {
-            "action": Action(action).label, "status": Status(incident.status).label,
-        }
-    if role not in transition.roles:
-        return _("Your role may not “%(action)s” this case.") % {"action": Action(action).label}
-    return _guard(actor, incident, action)
-
-
-def available_actions(actor, incident: Incident) -> list[str]:
-    return [action for action in TRANSITIONS if refusal(actor, incident, action) is None]
-
-
 # --- input of each action ------------------------------------------------------------------
 
 def _text(params: dict, name: str, *, required: bool, label: str) -> str:
-    value = params.get(name)
-    value = "" if value is None else str(value).strip()
-    if required and not value:
-        raise ValidationError({name: _("%(field)s is required.") % {"field": label}})
-    if len(value) > 2000:
-        raise ValidationError({name: _("At most 2000 characters.")})
-    return value
+    return parsers.text(params.get(name), field=name, label=label, required=required)
 
 
 def _department(params: dict) -> Department:
-    raw = params.get("department")
-    if raw in (None, ""):
-        raise ValidationError({"department": _("Choose a department.")})
-    try:
-        department = Department.objects.get(pk=int(getattr(raw, "pk", raw)), is_active=True)
-    except (TypeError, ValueError, Department.DoesNotExist):
-        raise ValidationError({"department": _("Unknown department.")}) from None
-    return department
+    return parsers.one_of(
+        params.get("department"), Department.objects.filter(is_active=True), field="department",
+        missing=_("Choose a department."), unknown=_("Unknown department."),
+    )
 
 
 def _assignee(params: dict, department: Department, zone_id: int):
-    raw = params.get("assignee")
-    if raw in (None, ""):
-        return None
-    try:
-        user = User.objects.get(pk=int(getattr(raw, "pk", raw)), is_active=True)
-    except (TypeError, ValueError, User.DoesNotExist):
-        raise ValidationError({"assignee": _("Unknown person.")}) from None
-    if user.pk not in department_handlers(department.pk, zone_id):
+    user = parsers.one_of(
+        params.get("assignee"), User.objects.filter(is_active=True), field="assignee", required=False,
+        missing="", unknown=_("Unknown person."),
+    )
+    if user is not None and user.pk not in department_handlers(department.pk, zone_id):
         raise ValidationError({"assignee": _("This person does not handle cases for that department here.")})
     return user
 
 
-def _deadline(params: dict, now: datetime) -> datetime | None:
-    raw = params.get("deadline")
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, str):
-        from django.utils.dateparse import parse_datetime
-
-        try:
-            value = parse_datetime(raw)
-        except ValueError:  # well-formed but impossible, e.g. month 13
-            value = None
-        if value is not None and timezone.is_naive(value):
-            value = timezone.make_aware(value)
-    else:
-        value = raw
-    if not isinstance(value, datetime):
-        raise ValidationError({"deadline": _("Enter a date and time, e.g. 2026-12-01T17:30.")})
-    if value <= now:
-        raise ValidationError({"deadline": _("The deadline must be in the future.")})
-    return value
-
-
-def _bool(params: dict, name: str) -> bool:
-    raw = params.get(name)
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.lower() in ("true", "1", "yes", "on"):
-        return True
-    if isinstance(raw, str) and raw.lower() in ("false", "0", "no", "off"):
-        return False
-    raise ValidationError({name: _("Say true or false.")})
-
-
 def _days(params: dict) -> int:
-    try:
-        days = int(params.get("days"))
-    except (TypeError, ValueError):
-        raise ValidationError({"days": _("Enter a whole number of working days.")}) from None
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise ValidationError({"days": _("Between 1 and %(max)s working days.") % {"max": MAX_EXTENSION_DAYS}})
-    return days
+    return parsers.whole_number(
+        params.get("days"), field="days", low=1, high=MAX_EXTENSION_DAYS,
+        not_a_number=_("Enter a whole number of working days."),
+        out_of_range=_("Between 1 and %(max)s working days.") % {"max": MAX_EXTENSION_DAYS},
+    )
 
 
-# --- the handlers: each changes the case and says what to record -----------------------------
+# --- the handlers: each changes the case's other fields and says what to record --------------
+# The engine has already set the status to the table's target; a handler only takes a declared
+# branch (step.branch) where the table offers one.
 
-def _register(incident, actor, params, now) -> Move:
-    incident.status = Status.REGISTERED
-    incident.registered_at = now
-    clock.restart_for_status(incident, now)
-    return Move(EventKind.REGISTER, _text(params, "note", required=False, label=_("Note")))
-
-
-def _reject(incident, actor, params, now) -> Move:
-    reason = _text(params, "reason", required=True, label=_("Reason"))
-    incident.status = Status.REJECTED
-    clock.finish_stage(incident, now)
-    return Move(EventKind.REJECT, reason, tell=(incident.reporter_id,))
+def _register(step: Step) -> Move:
+    incident = step.obj
+    incident.registered_at = step.now
+    CLOCK.restart_for_status(incident, step.now)
+    return Move(EventKind.REGISTER, _text(step.params, "note", required=False, label=_("Note")))
 
 
-def _confirm(incident, actor, params, now) -> Move:
-    incident.status = Status.CLOSED
-    incident.closed_at = now
-    clock.finish_stage(incident, now)
-    return Move(EventKind.CONFIRM, _text(params, "note", required=False, label=_("Note")), tell=(incident.reporter_id,))
+def _reject(step: Step) -> Move:
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
+    CLOCK.finish(step.obj, step.now)
+    return Move(EventKind.REJECT, reason, tell=(step.obj.reporter_id,))
 
 
-def _dispatch(incident, actor, params, now) -> Move:
+def _confirm(step: Step) -> Move:
+    incident = step.obj
+    incident.closed_at = step.now
+    CLOCK.finish(incident, step.now)
+    return Move(EventKind.CONFIRM, _text(step.params, "note", required=False, label=_("Note")), tell=(incident.reporter_id,))
+
+
+def _dispatch(step: Step) -> Move:
+    incident, params = step.obj, step.params
     department = _department(params)
     assignee = _assignee(params, department, incident.zone_id)
-    deadline = _deadline(params, now)
+    deadline = parsers.future_datetime(params.get("deadline"), field="deadline", now=step.now)
     incident.department = department
     incident.assignee = assignee
-    incident.status = Status.DISPATCHED
-    clock.restart_for_status(incident, now, due_at=deadline)
+    CLOCK.restart_for_status(incident, step.now, due_at=deadline)
     recipients = department_handlers(department.pk, incident.zone_id)
     data = {"department": department.pk, "department_name": department.name}
     if assignee:
@@ -212,15 +135,15 @@ def _dispatch(incident, actor, params, now) -> Move:
     return Move(EventKind.DISPATCH, _text(params, "note", required=False, label=_("Note")), data, tell=tuple(recipients))
 
 
-def _accept(incident, actor, params, now) -> Move:
-    incident.status = Status.ACCEPTED
-    if incident.assignee_id is None:
-        incident.assignee = actor
-    return Move(EventKind.ACCEPT, _text(params, "note", required=False, label=_("Note")))
+def _accept(step: Step) -> Move:
+    if step.obj.assignee_id is None:
+        step.obj.assignee = step.actor
+    return Move(EventKind.ACCEPT, _text(step.params, "note", required=False, label=_("Note")))
 
 
-def _return(incident, actor, params, now) -> Move:
-    reason = _text(params, "reason", required=True, label=_("Reason"))
+def _return(step: Step) -> Move:
+    incident = step.obj
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
     data = {"department": incident.department_id, "department_name": incident.department.name}
     incident.return_count += 1
     incident.department = None
@@ -228,62 +151,62 @@ def _return(incident, actor, params, now) -> Move:
     incident.extension_pending = False
     leaders = tuple(zone_leaders(incident.zone_id))
     if incident.return_count >= AUTO_DISPUTE_AFTER_RETURNS:
-        incident.status = Status.DISPUTED
-        clock.finish_stage(incident, now)
+        step.branch(Status.DISPUTED)
+        CLOCK.finish(incident, step.now)
         data["auto_dispute"] = True
     else:
-        incident.status = Status.REGISTERED
-        clock.restart_for_status(incident, now)
+        CLOCK.restart_for_status(incident, step.now)
     return Move(EventKind.RETURN, reason, data, tell=leaders)
 
 
-def _handle(incident, actor, params, now) -> Move:
-    result = _text(params, "result", required=True, label=_("Result"))
+def _handle(step: Step) -> Move:
+    incident = step.obj
+    result = _text(step.params, "result", required=True, label=_("Result"))
     incident.result = result
-    incident.status = Status.HANDLED
     incident.extension_pending = False  # a request still waiting lapses: the work is done
-    clock.restart_for_status(incident, now)
+    CLOCK.restart_for_status(incident, step.now)
     recipients = (*cell_workers(incident.grid_cell_id), *zone_leaders(incident.zone_id))
     return Move(EventKind.HANDLE, result, tell=recipients)
 
 
-def _verify(incident, actor, params, now) -> Move:
-    passed = _bool(params, "passed")
-    note = _text(params, "note", required=not passed, label=_("What is still wrong"))
+def _verify(step: Step) -> Move:
+    incident = step.obj
+    passed = parsers.boolean(step.params.get("passed"), field="passed")
+    note = _text(step.params, "note", required=not passed, label=_("What is still wrong"))
     if passed:
-        incident.status = Status.VERIFIED
-        clock.finish_stage(incident, now)
+        CLOCK.finish(incident, step.now)
         return Move(EventKind.VERIFY_PASSED, note, tell=tuple(zone_leaders(incident.zone_id)))
-    incident.status = Status.DISPATCHED
+    step.branch(Status.DISPATCHED)  # rework: back to the same department
     incident.rework_count += 1
-    clock.restart_for_status(incident, now)
+    CLOCK.restart_for_status(incident, step.now)
     return Move(EventKind.VERIFY_FAILED, note, {"rework": incident.rework_count},
                 tell=tuple(department_handlers(incident.department_id, incident.zone_id)))
 
 
-def _close(incident, actor, params, now) -> Move:
-    incident.status = Status.CLOSED
-    incident.closed_at = now
-    clock.finish_stage(incident, now)
-    return Move(EventKind.CLOSE, _text(params, "note", required=False, label=_("Note")), tell=(incident.reporter_id,))
+def _close(step: Step) -> Move:
+    incident = step.obj
+    incident.closed_at = step.now
+    CLOCK.finish(incident, step.now)
+    return Move(EventKind.CLOSE, _text(step.params, "note", required=False, label=_("Note")), tell=(incident.reporter_id,))
 
 
-def _dispute(incident, actor, params, now) -> Move:
-    reason = _text(params, "reason", required=True, label=_("Reason"))
+def _dispute(step: Step) -> Move:
+    incident = step.obj
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
     data = {"department": incident.department_id} if incident.department_id else {}
-    incident.status = Status.DISPUTED
     incident.department = None
     incident.assignee = None
     incident.extension_pending = False
-    clock.finish_stage(incident, now)
+    CLOCK.finish(incident, step.now)
     return Move(EventKind.DISPUTE, reason, data, tell=tuple(street_office()))
 
 
-def _request_extension(incident, actor, params, now) -> Move:
-    days = _days(params)
-    reason = _text(params, "reason", required=True, label=_("Reason"))
+def _request_extension(step: Step) -> Move:
+    incident = step.obj
+    days = _days(step.params)
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
     incident.extension_pending = True
-    clock.pause(incident, now)
+    CLOCK.pause(incident, step.now)
     return Move(EventKind.REQUEST_EXTENSION, reason, {"days": days}, tell=tuple(zone_leaders(incident.zone_id)))
 
 
@@ -292,51 +215,54 @@ def _pending_days(incident) -> int:
     return int(request.data.get("days", 0)) if request else 0
 
 
-def _approve_extension(incident, actor, params, now) -> Move:
+def _approve_extension(step: Step) -> Move:
+    incident = step.obj
     days = _pending_days(incident)
     incident.extension_pending = False
     incident.extension_count += 1
-    clock.resume(incident, now, extra_working_days=days)
+    CLOCK.resume(incident, step.now, extra_working_days=days)
     handlers = department_handlers(incident.department_id, incident.zone_id)
-    note = _text(params, "note", required=False, label=_("Note"))
+    note = _text(step.params, "note", required=False, label=_("Note"))
     return Move(EventKind.APPROVE_EXTENSION, note, {"days": days, "due_at": incident.due_at.isoformat()}, tell=tuple(handlers))
 
 
-def _refuse_extension(incident, actor, params, now) -> Move:
-    reason = _text(params, "reason", required=True, label=_("Reason"))
+def _refuse_extension(step: Step) -> Move:
+    incident = step.obj
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
     incident.extension_pending = False
-    clock.resume(incident, now)
+    CLOCK.resume(incident, step.now)
     return Move(EventKind.REFUSE_EXTENSION, reason, tell=tuple(department_handlers(incident.department_id, incident.zone_id)))
 
 
-def _suspend(incident, actor, params, now) -> Move:
-    reason = _text(params, "reason", required=True, label=_("Reason"))
-    incident.resume_status = incident.status
-    incident.status = Status.SUSPENDED
-    clock.pause(incident, now)
+def _suspend(step: Step) -> Move:
+    incident = step.obj
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
+    incident.resume_status = step.from_status
+    CLOCK.pause(incident, step.now)
     return Move(EventKind.SUSPEND, reason)
 
 
-def _resume(incident, actor, params, now) -> Move:
-    incident.status = incident.resume_status or Status.REGISTERED
+def _resume(step: Step) -> Move:
+    incident = step.obj
+    if incident.resume_status:
+        step.branch(incident.resume_status)  # back to the status it left
     incident.resume_status = ""
-    clock.resume(incident, now)
-    return Move(EventKind.RESUME, _text(params, "note", required=False, label=_("Note")))
+    CLOCK.resume(incident, step.now)
+    return Move(EventKind.RESUME, _text(step.params, "note", required=False, label=_("Note")))
 
 
-def _void(incident, actor, params, now) -> Move:
-    reason = _text(params, "reason", required=True, label=_("Reason"))
-    incident.status = Status.VOID
-    incident.extension_pending = False
-    clock.finish_stage(incident, now)
+def _void(step: Step) -> Move:
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
+    step.obj.extension_pending = False
+    CLOCK.finish(step.obj, step.now)
     return Move(EventKind.VOID, reason)
 
 
-def _comment(incident, actor, params, now) -> Move:
-    return Move(EventKind.COMMENT, _text(params, "note", required=True, label=_("Comment")))
+def _comment(step: Step) -> Move:
+    return Move(EventKind.COMMENT, _text(step.params, "note", required=True, label=_("Comment")))
 
 
-HANDLERS: dict[str, Callable] = {
+HANDLERS = {
     Action.REGISTER: _register, Action.REJECT: _reject, Action.CONFIRM: _confirm, Action.DISPATCH: _dispatch,
     Action.ACCEPT: _accept, Action.RETURN: _return, Action.HANDLE: _handle, Action.VERIFY: _verify,
     Action.CLOSE: _close, Action.DISPUTE: _dispute, Action.REQUEST_EXTENSION: _request_extension,
@@ -345,11 +271,51 @@ HANDLERS: dict[str, Callable] = {
 }
 
 PHOTO_KIND = {Action.HANDLE: PhotoKind.HANDLE, Action.VERIFY: PhotoKind.VERIFY}
-CASE_FIELDS = [
-    "status", "resume_status", "department", "assignee", "result", "stage", "due_at", "warn_at", "paused_remaining",
-    "escalation", "extension_pending", "return_count", "rework_count", "extension_count", "registered_at", "closed_at",
-    "updated_at",
-]
+
+
+def _attach(incident: Incident, photos: list, *, action: str, actor) -> None:
+    attach_photos(incident, photos, kind=PHOTO_KIND.get(action, PhotoKind.REPORT), uploaded_by=actor)
+
+
+def _after(incident: Incident, move: Move, event, step: Step) -> None:
+    """A second return sends the case to the joint meeting on its own: its own event, and the street office hears."""
+    if (move.data or {}).get("auto_dispute"):
+        record(incident, EventKind.AUTO_DISPUTE, from_status=step.from_status, to_status=Status.DISPUTED,
+               data={"returns": incident.return_count}, at=step.now)
+        tell(street_office(), incident, event)
+
+
+CASE_WORKFLOW = engine.Workflow(
+    model=Incident,
+    transitions=TRANSITIONS,
+    handlers=HANDLERS,
+    role_of=lambda actor: Role.ADMIN if actor.is_superuser else actor.role,
+    action_label=lambda action: Action(action).label,
+    status_label=lambda status: Status(status).label,
+    guard=_guard,
+    record=record,
+    notify=tell,
+    attach_photos=_attach,
+    after=_after,
+    save_fields=[
+        "status", "resume_status", "department", "assignee", "result", "stage", "due_at", "warn_at", "paused_remaining",
+        "escalation", "extension_pending", "return_count", "rework_count", "extension_count", "registered_at", "closed_at",
+        "updated_at",
+    ],
+    select_related=("category", "department"),
+    not_now=gettext_lazy("“%(action)s” is not possible while the case is %(status)s."),
+    wrong_role=gettext_lazy("Your role may not “%(action)s” this case."),
+)
+CASE_WORKFLOW.check()
+
+
+def refusal(actor, incident: Incident, action: str) -> str | None:
+    """Why `actor` may not take `action` on `incident` now, or None when they may."""
+    return engine.refusal(CASE_WORKFLOW, actor, incident, action)
+
+
+def available_actions(actor, incident: Incident) -> list[str]:
+    return engine.available_actions(CASE_WORKFLOW, actor, incident)
 
 
 def apply_action(
@@ -363,47 +329,15 @@ def apply_action(
     event_kind: str | None = None,
     event_data: dict | None = None,
 ) -> Incident:
-    """Take `action` on a case as `actor`. Raises Http404 (not visible), ActionRefused (409) or
-    ValidationError (400); on any error nothing is changed.
+    """Take `action` on a case as `actor`: the one dict door of pages, the API and the typed verbs.
 
-    `event_kind`/`event_data` let a caller that acts for a body (the joint meeting) record the
-    move under its own event kind while the move itself follows the table like any other.
+    Raises Http404 (not visible), Refused (409) or ValidationError (400); on any error nothing is
+    changed. `event_kind`/`event_data`: see casework.engine.apply.
     """
-    params = dict(params or {})
-    now = now or timezone.now()
-    if action not in HANDLERS:
-        raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}})
-    photos = clean_photos(photos)
-    with files_discarded_on_error(), transaction.atomic():
-        try:
-            incident = (
-                Incident.objects.visible_to(actor).select_for_update(of=("self",)).select_related("category", "department")
-                .get(pk=incident_id)
-            )
-        except (Incident.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-        reason = refusal(actor, incident, action)
-        if reason is not None:
-            raise ActionRefused(reason)
-        from_status = incident.status
-        move = HANDLERS[action](incident, actor, params, now)
-        incident.save(update_fields=CASE_FIELDS)
-        if photos:
-            attach_photos(incident, photos, kind=PHOTO_KIND.get(action, PhotoKind.REPORT), uploaded_by=actor)
-        data = {**(move.data or {}), **(event_data or {})}
-        if photos:
-            data["photos"] = len(photos)
-        event = record(
-            incident, event_kind or move.kind, actor=actor, from_status=from_status,
-            to_status=incident.status if incident.status != from_status else "", note=move.note, data=data, at=now,
-        )
-        if data.get("auto_dispute"):
-            record(incident, EventKind.AUTO_DISPUTE, from_status=from_status, to_status=Status.DISPUTED,
-                   data={"returns": incident.return_count}, at=now)
-            tell(street_office(), incident, event)
-        if move.tell:
-            tell(move.tell, incident, event)
-    return incident
+    return engine.apply(
+        CASE_WORKFLOW, incident_id, actor=actor, action=action, params=params, photos=photos, now=now,
+        event_kind=event_kind, event_data=event_data,
+    )
 
 
 def timeline(incident: Incident):

@@ -19,9 +19,10 @@ from django.db import connection
 from bench.client import summary
 from bench.fastclock import FastClock
 from bench.generate import generate, parse_args
+from casework.calendar import load_calendar
+from casework.choices import LimitKind
 from incidents.choices import OPEN_STATUSES, STAGE_OF_STATUS, Escalation, EventKind, Status
 from incidents.models import CaseSequence, Incident, IncidentEvent, StageDeadline
-from incidents.workcalendar import LimitKind, load_calendar
 
 NOW = "2026-06-10T07:45:00+00:00"
 

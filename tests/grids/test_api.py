@@ -426,7 +426,7 @@ def test_token_authenticated_list_costs_one_more_query(world, django_assert_num_
 def test_django_validation_error_becomes_400_naming_the_fields():
     from django.core.exceptions import ValidationError
 
-    from governance.api import exception_handler
+    from casework.http import exception_handler
 
     response = exception_handler(ValidationError({"boundary": ["The boundary must be a GeoJSON Polygon."]}), {})
     assert response.status_code == 400
@@ -439,7 +439,7 @@ def test_django_validation_error_becomes_400_naming_the_fields():
 def test_integrity_error_becomes_409_json():
     from django.db import IntegrityError
 
-    from governance.api import exception_handler
+    from casework.http import exception_handler
 
     response = exception_handler(IntegrityError("duplicate key"), {})
     assert response.status_code == 409

@@ -14,12 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from PIL import Image
 
+from casework.choices import LimitKind
 from grids.choices import Role
 from grids.models import User
 from incidents import services
 from incidents.choices import Action, Stage, Status
 from incidents.models import Category, Incident, StageLimit
-from incidents.workcalendar import LimitKind
 from tests import factories as f
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

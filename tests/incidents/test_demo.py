@@ -14,17 +14,17 @@ from django.db import transaction
 from django.test import override_settings
 from shapely.geometry import Point, shape
 
+from casework import calendar as workcalendar
+from casework.choices import LimitKind
 from governance.management.commands.seed_demo import SEED_STEPS
 from grids.choices import Role
 from grids.demo import seed_organisation
 from grids.models import Department, Notification, User
-from incidents import workcalendar
 from incidents.choices import Escalation, EventKind, Stage, Status
 from incidents.demo import categories as demo_categories
 from incidents.demo import history, seed_categories, seed_history
 from incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, StageDeadline, StageLimit
 from incidents.services import available_actions
-from incidents.workcalendar import LimitKind
 
 pytestmark = pytest.mark.django_db
 

@@ -172,3 +172,24 @@ def test_service_validation_errors_are_django_validation_errors(world, cats):
     with pytest.raises(ValidationError) as error:
         services.report_incident(reporter=world.users.worker, category=cats.gas.pk, description="gas", **OUTSIDE)
     assert "grid_cell" in error.value.message_dict
+
+
+@pytest.mark.parametrize("persona", ["safety", "safety_a", "urban", "contractor"])
+def test_who_may_report_is_the_services_rule_the_api_answers_403(persona, world, cats, api_for):
+    """A department handler (or contractor staff) may not file a grid report through any door."""
+    user = world.persona(persona)
+    response = api_for(user).post(URL, {"category": cats.gas.pk, "description": "gas smell", **point(world.cell_a1x)}, format="json")
+    assert response.status_code == 403, response.content
+    assert response.json()["detail"] and response.json()["code"] == "forbidden"
+    assert not Incident.objects.exists()
+    with pytest.raises(services.Forbidden):
+        services.report_incident(reporter=user, category=cats.gas, description="gas smell", **point(world.cell_a1x))
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["worker", "community", "zone_leader", "street", "admin"])
+def test_the_people_who_report_may_report_through_the_api(persona, world, cats, api_for):
+    response = api_for(world.persona(persona)).post(
+        URL, {"category": cats.gas.pk, "description": "gas smell", **point(world.cell_a1x)}, format="json"
+    )
+    assert response.status_code == 201, response.content

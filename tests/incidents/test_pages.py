@@ -558,7 +558,7 @@ def test_case_page_warns_when_the_deadline_reaches_a_year_without_holidays(world
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from incidents.models import CalendarYear
+    from casework.models import CalendarYear
 
     CalendarYear.objects.filter(year=2027).delete()
     late_2026 = datetime(2026, 12, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

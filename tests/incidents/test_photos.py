@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from functools import cache
 from pathlib import Path
@@ -9,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from casework.photos import MAX_EDGE
 from incidents.choices import Action, Status
 from incidents.models import Incident, IncidentPhoto, PhotoKind
-from incidents.services.photos import MAX_EDGE
 from tests.incidents.factories import centre, jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,8 @@ def test_a_failed_action_removes_its_photo_files_and_keeps_the_earlier_ones(worl
     before = stored_files(settings)
     assert len(before) == 1
     case = make_case(Status.ACCEPTED)
-    monkeypatch.setattr(workflow, "record", _fail)
+    # The timeline write fails after the photos were stored.
+    monkeypatch.setattr(workflow, "CASE_WORKFLOW", dataclasses.replace(workflow.CASE_WORKFLOW, record=_fail))
     with pytest.raises(Boom):
         apply_action(case.pk, actor=world.users.safety, action=Action.HANDLE, params={"result": "Valve replaced"},
                      photos=[upload(name="after.jpg")])
@@ -160,8 +162,8 @@ def test_a_failed_action_removes_its_photo_files_and_keeps_the_earlier_ones(worl
 def test_files_of_a_successful_inner_change_go_when_the_enclosing_block_fails(world, cats, settings):
     from django.db import transaction
 
+    from casework.photos import files_discarded_on_error
     from incidents.services import report_incident
-    from incidents.services.photos import files_discarded_on_error
 
     latitude, longitude = centre(world.cell_a1x)
     with pytest.raises(Boom), files_discarded_on_error(), transaction.atomic():

@@ -7,13 +7,13 @@ wrong entry in the table (or a missing guard) makes this file fail.
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
 from grids.models import Notification
 from incidents import services
 from incidents.choices import Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent
 from tests.incidents.factories import local, valid_params
+from tests.matrix import Matrix, check_state
 
 pytestmark = pytest.mark.django_db
 
@@ -74,43 +74,23 @@ def snapshot(case_id: int) -> tuple:
     )
 
 
+def case_matrix(world, api_for) -> Matrix:
+    return Matrix(
+        personas=PERSONAS, actions=Action.values, persona=world.persona, client_for=api_for,
+        url=lambda case: f"/api/v1/incidents/{case.pk}/", body=lambda action: valid_params(action, world.safety),
+        snapshot=lambda case: snapshot(case.pk), status_of=lambda case: Incident.objects.get(pk=case.pk).status,
+        events=lambda case: list(IncidentEvent.objects.filter(incident_id=case.pk).order_by("pk")),
+    )
+
+
 @pytest.mark.parametrize("state", list(EXPECTED), ids=lambda s: f"{s[0]}{'+extension' if s[1] else ''}")
 def test_every_action_by_every_persona(state, world, make_case, api_for):
     status, pending = state
     case = make_case(status, extension_pending=pending)
     sees = SEES_DISPATCHED if case.department_id == world.safety.pk else SEES
     allowed = {**EXPECTED[state], A.COMMENT: sees}
-    url = f"/api/v1/incidents/{case.pk}/"
-    for name in PERSONAS:
-        client = api_for(world.persona(name))
-        succeeded = set()
-        before = snapshot(case.pk)
-        for action in Action.values:
-            want = 404 if name not in sees else 200 if name in allowed.get(action, ()) else 409
-            where = f"{name} {action} on {status}{'+extension' if pending else ''}"
-            body = {"action": action, **valid_params(action, world.safety)}
-            if want != 200:
-                response = client.post(f"{url}actions/", body, format="json")
-                assert response.status_code == want, (where, response.status_code, response.content[:300])
-                assert response.json()["detail"], where
-                continue
-            with transaction.atomic():
-                response = client.post(f"{url}actions/", body, format="json")
-                assert response.status_code == want, (where, response.status_code, response.content[:300])
-                succeeded.add(action)
-                after = Incident.objects.get(pk=case.pk)
-                assert after.status == NEXT_STATUS.get(action, status), where
-                events = list(IncidentEvent.objects.filter(incident_id=case.pk).order_by("pk"))
-                assert len(events) > before[1] and events[before[1]].actor == world.persona(name), where
-                transaction.set_rollback(True)  # back to the state under test for the next attempt
-        # The refused attempts (and the rolled-back allowed ones) left everything as it was.
-        assert snapshot(case.pk) == before, f"{name} on {status}: a refused move changed something"
-        detail = client.get(url)
-        if name in sees:
-            assert detail.status_code == 200
-            assert set(detail.json()["available_actions"]) == succeeded, f"{name} on {status}: available_actions"
-        else:
-            assert detail.status_code == 404
+    check_state(case_matrix(world, api_for), case, allowed=allowed, sees=sees, next_status=NEXT_STATUS,
+                where=f"{status}{'+extension' if pending else ''}")
 
 
 # --- side paths ---------------------------------------------------------------------------------

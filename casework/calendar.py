@@ -30,7 +30,7 @@ kinds, natural seconds otherwise) between *now* and the due time, negative when 
 :meth:`WorkCalendar.resume` when they restart, which puts the same amount of time back in front
 of (or, when overdue, behind) the new *now*.
 
-Years that have no :class:`~incidents.models.CalendarYear` row are counted with the plain
+Years that have no :class:`~casework.models.CalendarYear` row are counted with the plain
 Monday–Friday rule plus whatever days an administrator entered; :meth:`WorkCalendar.uncovered_years`
 names them so that callers can show a warning.
 """
@@ -45,8 +45,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
-from django.utils.translation import gettext_lazy as _
+from django.db import transaction
+
+from casework.choices import WORKING_KINDS, LimitKind
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +59,6 @@ DEFAULT_PERIODS: tuple[tuple[dt.time, dt.time], ...] = (
 )
 _SECOND = dt.timedelta(seconds=1)
 _ZERO = dt.timedelta(0)
-
-
-class LimitKind(models.TextChoices):
-    URGENT_HOURS = "urgent_hours", _("Urgent hours")
-    WORKING_HOURS = "working_hours", _("Working hours")
-    WORKING_DAYS = "working_days", _("Working days")
-    NATURAL_DAYS = "natural_days", _("Natural days")
-
-
-WORKING_KINDS = frozenset({LimitKind.WORKING_HOURS, LimitKind.WORKING_DAYS})
 
 
 # --- input validation -------------------------------------------------------------------------
@@ -338,7 +329,7 @@ def _fingerprint_statement() -> tuple[str, list]:
     from django.db.models import Case, F, Value, When
     from django.db.models.functions import ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractYear
 
-    from incidents.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
+    from casework.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
 
     def minutes(name: str):
         return (ExtractHour(name) * 60 + ExtractMinute(name)) * F("id")
@@ -365,7 +356,7 @@ def _fingerprint_statement() -> tuple[str, list]:
 def _load() -> WorkCalendar:
     from django.conf import settings
 
-    from incidents.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
+    from casework.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
 
     periods = tuple(WorkingPeriod.objects.order_by("start").values_list("start", "end"))
     if not periods:
@@ -430,7 +421,7 @@ def _package_rows(years: set[int]) -> dict[dt.date, tuple[str, str]]:
     import chinese_calendar
     from chinese_calendar.constants import Holiday
 
-    from incidents.models import DayKind
+    from casework.models import DayKind
 
     def name(english: str) -> str:
         try:
@@ -456,7 +447,7 @@ def sync_from_package(years: Iterable[int] | None = None) -> int:
     updated, extra ones deleted, and the year is marked ``source=package``. Years the package does
     not know are ignored (see :func:`package_years`). Idempotent; returns the number of rows changed.
     """
-    from incidents.models import CalendarDay, CalendarYear
+    from casework.models import CalendarDay, CalendarYear
 
     known = package_years()
     chosen = known if years is None else {int(y) for y in years} & known

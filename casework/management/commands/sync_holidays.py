@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.workcalendar import package_years, sync_from_package
+from casework.calendar import package_years, sync_from_package
 
 
 class Command(BaseCommand):

@@ -14,10 +14,10 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from casework import calendar as workcalendar
+from casework.calendar import DEFAULT_PERIODS, SHANGHAI, LimitKind, WorkCalendar, load_calendar, sync_from_package
+from casework.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
 from grids.choices import Role
-from incidents import workcalendar
-from incidents.models import CalendarDay, CalendarYear, DayKind, WorkingPeriod
-from incidents.workcalendar import DEFAULT_PERIODS, SHANGHAI, LimitKind, WorkCalendar, load_calendar, sync_from_package
 from tests import factories as f
 
 UTC = dt.UTC
@@ -544,17 +544,17 @@ def test_sync_holidays_command_reports_and_refuses_unknown_years():
 @pytest.mark.django_db
 def test_admin_saves_drop_the_cached_calendar(admin_client, fresh_cache):
     assert load_calendar().is_working_day(dt.date(2027, 1, 1))
-    response = admin_client.post("/admin/incidents/calendarday/add/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
+    response = admin_client.post("/admin/casework/calendarday/add/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"})
     assert response.status_code == 302
     assert workcalendar._cached is None
     assert not load_calendar().is_working_day(dt.date(2027, 1, 1))
-    listing = admin_client.get("/admin/incidents/calendarday/", {"q": "元旦", "kind__exact": "holiday", "date__year": "2027"})
+    listing = admin_client.get("/admin/casework/calendarday/", {"q": "元旦", "kind__exact": "holiday", "date__year": "2027"})
     assert [d.date for d in listing.context["cl"].result_list] == [dt.date(2027, 1, 1)]
 
 
 @pytest.mark.django_db
 def test_admin_refuses_overlapping_working_periods(admin_client, fresh_cache):
-    response = admin_client.post("/admin/incidents/workingperiod/add/", {"start": "11:00", "end": "14:00"})
+    response = admin_client.post("/admin/casework/workingperiod/add/", {"start": "11:00", "end": "14:00"})
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors()
     assert WorkingPeriod.objects.count() == 2

@@ -22,6 +22,7 @@ class CalendarDay(models.Model):
     name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. Spring Festival"))
 
     class Meta:
+        db_table = "incidents_calendarday"  # born in incidents; moved without moving data (casework 0001)
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
         ordering = ["date"]
@@ -41,6 +42,7 @@ class CalendarYear(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
 
     class Meta:
+        db_table = "incidents_calendaryear"  # born in incidents; moved without moving data (casework 0001)
         verbose_name = _("calendar year")
         verbose_name_plural = _("calendar years")
         ordering = ["year"]
@@ -56,6 +58,7 @@ class WorkingPeriod(models.Model):
     end = models.TimeField(_("end"))
 
     class Meta:
+        db_table = "incidents_workingperiod"  # born in incidents; moved without moving data (casework 0001)
         verbose_name = _("working period")
         verbose_name_plural = _("working periods")
         ordering = ["start"]

@@ -1,0 +1,103 @@
+"""The escalation ladder: due soon → yellow card (overdue) → red card (still overdue), as data.
+
+A `Ladder` names the clocked model (a `ClockedBase` subclass), its timeline model, its rungs
+(condition → level → event → recipients) and how to notify. `sweep` applies each rung set-wise:
+it selects what crossed the rung's threshold with one indexed query, locks those rows with SKIP
+LOCKED (a concurrent sweep passes over them and, once this one commits, no longer matches), raises
+their level with one UPDATE and appends the timeline events and notifications in bulk, in
+batches. The conditions compare stored due times with `now`, so a sweep that runs twice does
+nothing the second time and one that was down for a day catches up: an object overdue long enough
+goes to yellow and then red in the same run. Run by Celery beat; never an ETA task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import models, transaction
+from django.db.models import Q
+
+from casework.choices import Escalation
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str  # the key of the sweep's result
+    level: int  # the escalation level an object on this rung gets
+    event: str  # the timeline event kind written for it
+    title: str  # the notification's title, with %(code)s
+    condition: Callable[[datetime], Q]  # which running objects are due for this rung at `now`
+
+
+def standard_rungs(*, events: Mapping[int, str], titles: Mapping[int, str], red_after: timedelta) -> tuple[Rung, ...]:
+    """The three rungs every clocked workflow uses, on the ClockedBase fields."""
+    return (
+        Rung("warning", Escalation.WARNING, events[Escalation.WARNING], titles[Escalation.WARNING],
+             lambda now: Q(escalation=Escalation.NONE, warn_at__lte=now, due_at__gt=now)),
+        Rung("yellow", Escalation.YELLOW, events[Escalation.YELLOW], titles[Escalation.YELLOW],
+             lambda now: Q(escalation__lt=Escalation.YELLOW, due_at__lte=now)),
+        Rung("red", Escalation.RED, events[Escalation.RED], titles[Escalation.RED],
+             lambda now: Q(escalation=Escalation.YELLOW, due_at__lte=now - red_after)),
+    )
+
+
+@dataclass(frozen=True)
+class Ladder:
+    model: type[models.Model]
+    event_model: type[models.Model]
+    event_owner: str  # the event's foreign-key attribute, e.g. "incident_id"
+    columns: tuple[str, ...]  # what recipients() reads of each row besides pk, code, due_at, stage
+    # (rung, rows) → {object pk: user ids}; rows are named tuples of pk, code, due_at, stage, *columns
+    recipients: Callable[[Rung, list], Mapping[int, Iterable[int]]]
+    note: Callable[..., object]  # builds one notification: (recipient=, kind=, title=, url=, key=)
+    notify: Callable[[Iterable[object]], object]  # stores many notifications at once
+    url_of: Callable[[], Callable[[int], str]]  # → a function from pk to the object's page
+    code_field: str = "code"
+    batch: int = BATCH
+
+
+def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
+    total = 0
+    url = ladder.url_of()
+    title = str(rung.title)
+    fields = ("pk", ladder.code_field, "due_at", "stage", *ladder.columns)
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ladder.model.objects.filter(due_at__isnull=False)
+                .filter(rung.condition(now))
+                .select_for_update(skip_locked=True)
+                .order_by("due_at")
+                .values_list(*fields, named=True)[: ladder.batch]
+            )
+            if not rows:
+                return total
+            ladder.model.objects.filter(pk__in=[row.pk for row in rows]).update(escalation=rung.level, updated_at=now)
+            ladder.event_model.objects.bulk_create(
+                ladder.event_model(
+                    **{ladder.event_owner: row.pk}, kind=rung.event, created_at=now,
+                    data={"stage": row.stage, "due_at": row.due_at.isoformat(), "level": rung.level},
+                )
+                for row in rows
+            )
+            recipients = ladder.recipients(rung, rows)
+            ladder.notify(
+                ladder.note(
+                    recipient=user_id, kind=rung.event, title=title % {"code": getattr(row, ladder.code_field)},
+                    url=url(row.pk), key=f"{rung.event}:{row.pk}:{row.due_at.isoformat()}",
+                )
+                for row in rows
+                for user_id in set(recipients.get(row.pk, ()))
+            )
+            total += len(rows)
+            if len(rows) < ladder.batch:
+                return total
+
+
+def sweep(ladder: Ladder, rungs: Sequence[Rung], *, now: datetime) -> dict[str, int]:
+    """Raise every running object to the level its clock calls for; how many moved per rung."""
+    return {rung.name: _climb(ladder, rung, now) for rung in rungs}

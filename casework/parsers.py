@@ -1,0 +1,101 @@
+"""Parsing what a form or a JSON body sent, once for every service.
+
+Each parser takes the raw value (a string from a form, a JSON scalar, or an already-parsed
+object from a Django form) and either returns the clean value or raises a ValidationError keyed
+by the field's name, so the API answers 400 naming the field and a page puts the message under
+it. Services parse their own input with these; pages and the API send what they received.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+MAX_TEXT = 2000
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def text(value, *, field: str, label: str, required: bool = False, max_length: int = MAX_TEXT) -> str:
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        raise ValidationError({field: _("%(field)s is required.") % {"field": label}})
+    if len(value) > max_length:
+        raise ValidationError({field: _("At most %(n)s characters.") % {"n": max_length}})
+    return value
+
+
+def boolean(value, *, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE:
+        return True
+    if isinstance(value, str) and value.lower() in _FALSE:
+        return False
+    raise ValidationError({field: _("Say true or false.")})
+
+
+def whole_number(value, *, field: str, low: int, high: int, not_a_number: str, out_of_range: str) -> int:
+    """An integer within [low, high]; the two messages say what is expected."""
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else int("x")
+    except (TypeError, ValueError):
+        raise ValidationError({field: not_a_number}) from None
+    if not low <= number <= high:
+        raise ValidationError({field: out_of_range})
+    return number
+
+
+def decimal_number(value, *, field: str, low: float, high: float) -> float | None:
+    """A float within [low, high], or None when empty (coordinates)."""
+    if value in (None, ""):
+        return None
+    try:
+        number = float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not low <= number <= high:
+        raise ValidationError({field: _("Out of range.")})
+    return number
+
+
+def future_datetime(value, *, field: str, now: datetime) -> datetime | None:
+    """An aware datetime after `now`, or None when empty; naive input is read in local time."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            parsed = None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        value = parsed
+    if not isinstance(value, datetime):
+        raise ValidationError({field: _("Enter a date and time, e.g. 2026-12-01T17:30.")})
+    if value <= now:
+        raise ValidationError({field: _("The deadline must be in the future.")})
+    return value
+
+
+def pk_of(value) -> int:
+    """The primary key a form (an object) or a body (an id, maybe as text) refers to."""
+    return int(getattr(value, "pk", value))
+
+
+def one_of(value, queryset: QuerySet, *, field: str, missing: str, unknown: str, required: bool = True) -> Model | None:
+    """The object of `queryset` that `value` names; `missing`/`unknown` are the messages."""
+    if value in (None, ""):
+        if required:
+            raise ValidationError({field: missing})
+        return None
+    try:
+        return queryset.get(pk=pk_of(value))
+    except (TypeError, ValueError, queryset.model.DoesNotExist):
+        raise ValidationError({field: unknown}) from None
