@@ -26,6 +26,7 @@ from grids.access import get_visible_or_404
 from grids.choices import Role
 from grids.models import Department, GridCell
 from grids.services import locate_cell
+from grids.templatetags.grid_tags import since
 from grids.views import map_config
 from incidents import exports, selectors, services
 from incidents.choices import OPEN_STATUSES, Action, Source, Status
@@ -41,7 +42,6 @@ from incidents.forms import (
     dispatch_handlers,
 )
 from incidents.models import Incident, IncidentPhoto, PhotoKind
-from incidents.templatetags.incident_tags import since
 
 PAGE_SIZE = 50
 CARD_PAGE_SIZE = 25
