@@ -215,8 +215,8 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "incidents.models.PhotoKind",
         "LimitKindEnum": "incidents.workcalendar.LimitKind",
         "SeverityEnum": "incidents.choices.Severity",
-        "MeetingKindEnum": "governance.choices.MeetingKind",
-        "MeetingStatusEnum": "governance.choices.MeetingStatus",
+        "MeetingKindEnum": "governance.meetings.choices.MeetingKind",
+        "MeetingStatusEnum": "governance.meetings.choices.MeetingStatus",
     },
 }
 

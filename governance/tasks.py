@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from governance.selectors import dashboard_cache
-from governance.services import meetings
+from governance.dashboard import cache as dashboard_cache
+from governance.meetings import services as meetings
 
 
 @shared_task(ignore_result=True)

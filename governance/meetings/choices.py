@@ -28,7 +28,7 @@ MEETING_STATUS_BADGE = {MeetingStatus.PREPARED: "info", MeetingStatus.IN_SESSION
 
 class ItemReason(models.TextChoices):
     """Why a case is on an agenda. The automatic reasons are found by
-    governance.selectors.agenda.agenda_candidates; MANUAL and FOLLOW_UP are added by the chair.
+    governance.meetings.agenda.agenda_candidates; MANUAL and FOLLOW_UP are added by the chair.
 
     Extension point: when the inspections app exists, a reason for "major hazard overdue or
     refused" belongs here, with its query added to agenda_candidates (see CANDIDATE_SOURCES there).

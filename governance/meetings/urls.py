@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance import meetings_views as views
+from governance.meetings import views
 
 app_name = "meetings"
 urlpatterns = [

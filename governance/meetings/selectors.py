@@ -13,9 +13,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from governance.choices import OUTCOME_BADGE, MeetingKind, MeetingStatus, Outcome
-from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors.agenda import decision_outcome, next_decision_at, week_of
+from governance.meetings.agenda import decision_outcome, next_decision_at, week_of
+from governance.meetings.choices import OUTCOME_BADGE, MeetingKind, MeetingStatus, Outcome
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import SubDistrict
 
 ITEM_JOINS = (

@@ -1,8 +1,8 @@
 """Pages of the joint meetings: the list, preparing a meeting, the agenda, running the meeting item
 by item, publishing the minutes, printing, and the ledger of decisions (read-only for departments).
 
-Views are thin: read through governance.selectors (scoped by `visible_to`), write through
-governance.services.meetings, and turn its errors into form messages (403 for a user who does
+Views are thin: read through governance.meetings.selectors (scoped by `visible_to`), write through
+governance.meetings.services, and turn its errors into form messages (403 for a user who does
 not run meetings, 404 for what the user may not see).
 """
 
@@ -21,11 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance import forms, meetings_exports
-from governance.choices import DEFAULT_PLACE, MeetingKind
-from governance.selectors import meetings as selectors
-from governance.selectors.agenda import follow_up, week_of
-from governance.services import meetings as services
+from governance.meetings import exports as meetings_exports
+from governance.meetings import forms, selectors, services
+from governance.meetings.agenda import follow_up, week_of
+from governance.meetings.choices import DEFAULT_PLACE, MeetingKind
 from grids.access import get_visible_or_404
 
 PAGE_SIZE = 50

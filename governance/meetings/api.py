@@ -1,5 +1,5 @@
 """REST API of the joint meetings: meetings, agenda items and decisions, each scoped by its model's
-`visible_to(user)`. Writes call governance.services.meetings; its refusals answer 409 (403 for a
+`visible_to(user)`. Writes call governance.meetings.services; its refusals answer 409 (403 for a
 user who does not run meetings), with a JSON reason."""
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.choices import ItemReason, MeetingKind
-from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors import meetings as selectors
-from governance.selectors.agenda import decision_outcome, follow_up, week_of
-from governance.services import meetings as services
+from governance.meetings import selectors, services
+from governance.meetings.agenda import decision_outcome, follow_up, week_of
+from governance.meetings.choices import ItemReason, MeetingKind
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.access import ScopedAPIMixin
 from grids.models import Department, User
 

@@ -18,8 +18,8 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.choices import ASSIGNABLE_STATUSES, OUTCOME_BADGE, ItemReason, MeetingStatus, Outcome
-from governance.models import AgendaItem, Decision, Meeting
+from governance.meetings.choices import ASSIGNABLE_STATUSES, OUTCOME_BADGE, ItemReason, MeetingStatus, Outcome
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from incidents.choices import OPEN_STATUSES, Escalation, EventKind, Status
 from incidents.models import Incident, IncidentEvent
 

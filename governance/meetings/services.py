@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.choices import (
+from governance.meetings.agenda import agenda_candidates, case_histories, week_of
+from governance.meetings.choices import (
     ASSIGNABLE_STATUSES,
     DEFAULT_PLACE,
     WEEKLY_MEETING_TIME,
@@ -32,8 +33,7 @@ from governance.choices import (
     MeetingKind,
     MeetingStatus,
 )
-from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors.agenda import agenda_candidates, case_histories, week_of
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.choices import Role
 from grids.models import Department, User
 from grids.notifications import notify

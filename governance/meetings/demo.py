@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from governance.choices import ASSIGNABLE_STATUSES, ItemReason, MeetingKind
-from governance.models import AgendaItem, Meeting
-from governance.selectors.agenda import case_histories, week_of
-from governance.services import meetings
+from governance.meetings import services as meetings
+from governance.meetings.agenda import case_histories, week_of
+from governance.meetings.choices import ASSIGNABLE_STATUSES, ItemReason, MeetingKind
+from governance.meetings.models import AgendaItem, Meeting
 from grids.choices import Role
 from grids.models import Department, User
 from incidents.choices import Escalation, Status
