@@ -1,43 +1,44 @@
 """What goes on a joint meeting's agenda, and what the meeting must follow up.
 
-The case app does not know about meetings (ARCHITECTURE.md, arrows): the agenda asks the cases.
-A case is a candidate while its state calls for a meeting — disputed ownership, returned twice
-or more since the last meeting decision, a red card still overdue — and while an earlier agenda
-had it without deciding it. Each source is one query; the history lines of all candidates come
-from one query over their timelines.
+The subjects (governance.meetings.subjects) say which open objects call for a meeting and why;
+this module adds what earlier agendas handed on without deciding, and orders the lot.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from governance.meetings.choices import ASSIGNABLE_STATUSES, OUTCOME_BADGE, ItemReason, MeetingStatus, Outcome
+from governance.meetings import subjects
+from governance.meetings.choices import OUTCOME_BADGE, ItemReason, MeetingStatus, Outcome
 from governance.meetings.models import AgendaItem, Decision, Meeting
-from incidents.choices import OPEN_STATUSES, Escalation, EventKind, Status
-from incidents.models import Incident, IncidentEvent
+from incidents.choices import Status
 
 # The order of reasons on a prepared agenda.
 REASON_ORDER = [ItemReason.DISPUTED, ItemReason.RETURNED, ItemReason.RED_CARD, ItemReason.FOLLOW_UP, ItemReason.MANUAL]
-HISTORY_KINDS = [
-    EventKind.RETURN, EventKind.DISPUTE, EventKind.AUTO_DISPUTE, EventKind.YELLOW_CARD, EventKind.RED_CARD,
-    EventKind.MEETING_DECISION,
-]
-HISTORY_MAX_PARTS = 8
 
 
 @dataclass
 class Candidate:
-    incident_id: int
+    object_id: int
     reason: str
     carried_from_id: int | None = None
     carried_from_held_at: datetime | None = None
+    kind: str = "case"
+
+    @property
+    def key(self) -> subjects.Key:
+        return self.kind, self.object_id
+
+    @property
+    def incident_id(self) -> int | None:
+        return self.object_id if self.kind == "case" else None
 
 
 def week_of(moment: datetime | date | None = None) -> date:
@@ -46,50 +47,8 @@ def week_of(moment: datetime | date | None = None) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _assignable() -> Q:
-    return Q(status__in=ASSIGNABLE_STATUSES) | Q(status=Status.SUSPENDED, resume_status__in=ASSIGNABLE_STATUSES)
-
-
-def _last_event(kind: str) -> Subquery:
-    return Subquery(
-        IncidentEvent.objects.filter(incident=OuterRef("pk"), kind=kind).order_by("-created_at", "-pk").values("created_at")[:1]
-    )
-
-
-def disputed_cases(now: datetime) -> QuerySet:
-    """Disputed ownership, including disputed cases that were suspended (parked) meanwhile."""
-    return Incident.objects.filter(Q(status=Status.DISPUTED) | Q(status=Status.SUSPENDED, resume_status=Status.DISPUTED))
-
-
-def returned_cases(now: datetime) -> QuerySet:
-    """Returned twice or more, still open, and returned again since the last meeting decided it."""
-    return (
-        Incident.objects.filter(_assignable(), return_count__gte=2)
-        .exclude(status=Status.DISPUTED)
-        .exclude(status=Status.SUSPENDED, resume_status=Status.DISPUTED)
-        .annotate(last_return=_last_event(EventKind.RETURN), last_decided=_last_event(EventKind.MEETING_DECISION))
-        .filter(Q(last_decided__isnull=True) | Q(last_return__gt=F("last_decided")))
-    )
-
-
-def red_card_cases(now: datetime) -> QuerySet:
-    """A red card and still overdue, in a state where a department can be assigned."""
-    return Incident.objects.filter(_assignable(), escalation=Escalation.RED, due_at__lte=now)
-
-
-# (reason, query) in priority order: a case matching several is listed under the first.
-# Extension point: once the inspections app exists, major hazards that are overdue or whose
-# enterprise refuses to rectify join here with their own ItemReason (a hazard is not a case, so
-# AgendaItem will then need a hazard reference beside `incident`).
-CANDIDATE_SOURCES: list[tuple[str, Callable[[datetime], QuerySet]]] = [
-    (ItemReason.DISPUTED, disputed_cases),
-    (ItemReason.RETURNED, returned_cases),
-    (ItemReason.RED_CARD, red_card_cases),
-]
-
-
 def _undecided_earlier_items(week_start: date, exclude_meeting_id: int | None) -> list[dict]:
-    """Items of earlier agendas that were never decided, whose case is still open.
+    """Items of earlier agendas that were never decided, whose subject is still open.
 
     Earlier means: a meeting whose minutes are published, or one of an earlier week that was
     never held. A meeting of the same week that is still being prepared does not hand its items
@@ -99,99 +58,54 @@ def _undecided_earlier_items(week_start: date, exclude_meeting_id: int | None) -
         AgendaItem.objects.active()
         .filter(Q(decision__isnull=True) | Q(decision__applied_at__isnull=True))
         .filter(Q(meeting__status=MeetingStatus.PUBLISHED) | Q(meeting__week_start__lt=week_start))
-        .filter(incident__status__in=OPEN_STATUSES)
+        .filter(reduce(or_, (subject.still_open() for subject in subjects.SUBJECTS.values())))
     )
     if exclude_meeting_id is not None:
         items = items.exclude(meeting_id=exclude_meeting_id)
-    return list(items.values("incident_id", "reason", "meeting_id", "meeting__held_at"))
+    return list(items.values(*subjects.id_fields(), "reason", "meeting_id", "meeting__held_at"))
 
 
-def _last_decided_meetings(incident_ids: Iterable[int]) -> dict[int, datetime]:
-    """incident id → when the latest meeting that decided it was held."""
-    last: dict[int, datetime] = {}
-    rows = Decision.objects.applied().filter(item__incident_id__in=list(incident_ids)).values_list(
-        "item__incident_id", "item__meeting__held_at"
-    )
-    for incident_id, held_at in rows:
-        if incident_id not in last or held_at > last[incident_id]:
-            last[incident_id] = held_at
+def _last_decided_meetings(keys: Iterable[subjects.Key]) -> dict[subjects.Key, datetime]:
+    """(kind, id) → when the latest meeting that decided it was held."""
+    wanted: dict[str, list[int]] = {}
+    for kind, pk in keys:
+        wanted.setdefault(kind, []).append(pk)
+    if not wanted:
+        return {}
+    condition = reduce(or_, (Q(**{f"item__{subjects.SUBJECTS[kind].id_field}__in": ids}) for kind, ids in wanted.items()))
+    fields = [f"item__{name}" for name in subjects.id_fields()]
+    last: dict[subjects.Key, datetime] = {}
+    for row in Decision.objects.applied().filter(condition).values(*fields, "item__meeting__held_at"):
+        key = subjects.key_of({name.removeprefix("item__"): row[name] for name in fields})
+        held_at = row["item__meeting__held_at"]
+        if key not in last or held_at > last[key]:
+            last[key] = held_at
     return last
 
 
 def agenda_candidates(*, week_start: date, now: datetime | None = None, exclude_meeting_id: int | None = None) -> list[Candidate]:
-    """The cases the agenda of the meeting in `week_start`'s week should take up, in agenda order."""
+    """What the agenda of the meeting in `week_start`'s week should take up, in agenda order."""
     now = now or timezone.now()
-    found: dict[int, Candidate] = {}
-    for reason, source in CANDIDATE_SOURCES:
-        for incident_id in source(now).values_list("pk", flat=True):
-            found.setdefault(incident_id, Candidate(incident_id, reason))
+    found: dict[subjects.Key, Candidate] = {}
+    for subject in subjects.SUBJECTS.values():
+        for reason, source in subject.sources:
+            for pk in source(now).values_list("pk", flat=True):
+                found.setdefault((subject.kind, pk), Candidate(pk, reason, kind=subject.kind))
     earlier = _undecided_earlier_items(week_start, exclude_meeting_id)
-    decided = _last_decided_meetings({row["incident_id"] for row in earlier})
+    decided = _last_decided_meetings({subjects.key_of(row) for row in earlier})
     for row in earlier:
-        incident_id = row["incident_id"]
-        if incident_id in decided and decided[incident_id] > row["meeting__held_at"]:
+        key = subjects.key_of(row)
+        if key in decided and decided[key] > row["meeting__held_at"]:
             continue  # a later meeting decided it
-        candidate = found.setdefault(incident_id, Candidate(incident_id, row["reason"]))
+        candidate = found.setdefault(key, Candidate(key[1], row["reason"], kind=key[0]))
         if candidate.carried_from_held_at is None or row["meeting__held_at"] > candidate.carried_from_held_at:
             candidate.carried_from_id = row["meeting_id"]
             candidate.carried_from_held_at = row["meeting__held_at"]
-    reported = dict(Incident.objects.filter(pk__in=list(found)).values_list("pk", "reported_at"))
-    return sorted(found.values(), key=lambda c: (REASON_ORDER.index(c.reason), reported.get(c.incident_id), c.incident_id))
-
-
-# --- One line of history per case --------------------------------------------------------------
-
-@dataclass
-class CaseHistory:
-    parts: list[str] = field(default_factory=list)
-    department_ids: set[int] = field(default_factory=set)
-
-    @property
-    def line(self) -> str:
-        if not self.parts:
-            return _("No returns or escalations.")
-        parts = self.parts
-        if len(parts) > HISTORY_MAX_PARTS:
-            parts = ["…", *parts[-HISTORY_MAX_PARTS:]]
-        return " · ".join(parts)
-
-
-def _day(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%m-%d")
-
-
-def _history_part(kind: str, data: dict, at: datetime) -> str:
-    day = _day(at)
-    if kind == EventKind.RETURN:
-        return _("returned by %(department)s %(day)s") % {"department": data.get("department_name") or "?", "day": day}
-    if kind == EventKind.DISPUTE:
-        return _("disputed %(day)s") % {"day": day}
-    if kind == EventKind.AUTO_DISPUTE:
-        return _("disputed automatically %(day)s") % {"day": day}
-    if kind == EventKind.YELLOW_CARD:
-        return _("yellow card %(day)s") % {"day": day}
-    if kind == EventKind.RED_CARD:
-        return _("red card %(day)s") % {"day": day}
-    return _("meeting no. %(number)s assigned %(department)s %(day)s") % {
-        "number": data.get("meeting_number", "?"), "department": data.get("department_name") or "?", "day": day,
-    }
-
-
-def case_histories(incident_ids: Iterable[int]) -> dict[int, CaseHistory]:
-    """incident id → its returns, disputes, cards and meeting decisions, oldest first (one query)."""
-    histories: dict[int, CaseHistory] = defaultdict(CaseHistory)
-    rows = (
-        IncidentEvent.objects.filter(incident_id__in=list(incident_ids), kind__in=HISTORY_KINDS)
-        .order_by("created_at", "pk")
-        .values_list("incident_id", "kind", "data", "created_at")
-    )
-    for incident_id, kind, data, created_at in rows:
-        data = data or {}
-        history = histories[incident_id]
-        history.parts.append(_history_part(kind, data, created_at))
-        if kind in (EventKind.RETURN, EventKind.DISPUTE, EventKind.MEETING_DECISION) and data.get("department"):
-            history.department_ids.add(int(data["department"]))
-    return histories
+    order: dict[subjects.Key, object] = {}
+    for kind, subject in subjects.SUBJECTS.items():
+        ids = [pk for k, pk in found if k == kind]
+        order.update({(kind, pk): value for pk, value in subject.sort_keys(ids).items()} if ids else {})
+    return sorted(found.values(), key=lambda c: (REASON_ORDER.index(c.reason), order.get(c.key), c.kind, c.object_id))
 
 
 # --- Follow-up: what earlier meetings decided that is still open or was missed -----------------

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from governance import tasks
 from governance.meetings import services as meetings
-from governance.meetings.agenda import agenda_candidates, case_histories, follow_up, week_of
+from governance.meetings.agenda import agenda_candidates, follow_up, week_of
 from governance.meetings.choices import ItemReason, MeetingKind, MeetingStatus, Outcome
+from governance.meetings.subjects.case import case_histories
 from governance.models import AgendaItem, Meeting
 from grids.models import Notification
 from incidents import services as cases
