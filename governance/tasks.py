@@ -17,6 +17,13 @@ def prepare_weekly_agenda() -> int:
 
 
 @shared_task(ignore_result=True)
+def refresh_weekly_agenda() -> int:
+    """Beat runs this every MEETING_AGENDA_REFRESH_MINUTES: new candidates join the coming weekly
+    meeting's agenda (next week's once this week's is in session). Returns how many it added."""
+    return meetings.keep_weekly_agenda_current()
+
+
+@shared_task(ignore_result=True)
 def warm_dashboards() -> int:
     """Beat runs this every DASHBOARD_WARM_SECONDS (with Redis): the default dashboard views
     recomputed where cases changed, so that nobody waits for them. Returns how many it recomputed."""

@@ -47,17 +47,32 @@ def week_of(moment: datetime | date | None = None) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _undecided_earlier_items(week_start: date, exclude_meeting_id: int | None) -> list[dict]:
+def _in_session_now(now: datetime) -> Q:
+    """Meetings being held: in session in this week or a later one (an older session whose minutes
+    were never published counts as never held)."""
+    return Q(meeting__status=MeetingStatus.IN_SESSION, meeting__week_start__gte=week_of(now))
+
+
+def _in_session_elsewhere(now: datetime, exclude_meeting_id: int | None) -> set[subjects.Key]:
+    """What is on the agenda of a meeting being held: that session's business, which joins no
+    other agenda until its minutes are published (then, if undecided, it is carried over)."""
+    items = AgendaItem.objects.active().filter(_in_session_now(now))
+    if exclude_meeting_id is not None:
+        items = items.exclude(meeting_id=exclude_meeting_id)
+    return {subjects.key_of(row) for row in items.values(*subjects.id_fields())}
+
+
+def _undecided_earlier_items(week_start: date, exclude_meeting_id: int | None, now: datetime) -> list[dict]:
     """Items of earlier agendas that were never decided, whose subject is still open.
 
     Earlier means: a meeting whose minutes are published, or one of an earlier week that was
     never held. A meeting of the same week that is still being prepared does not hand its items
-    on (it will decide them itself).
+    on (it will decide them itself), nor does a meeting in session (until it publishes).
     """
     items = (
         AgendaItem.objects.active()
         .filter(Q(decision__isnull=True) | Q(decision__applied_at__isnull=True))
-        .filter(Q(meeting__status=MeetingStatus.PUBLISHED) | Q(meeting__week_start__lt=week_start))
+        .filter(Q(meeting__status=MeetingStatus.PUBLISHED) | (Q(meeting__week_start__lt=week_start) & ~_in_session_now(now)))
         .filter(reduce(or_, (subject.still_open() for subject in subjects.SUBJECTS.values())))
     )
     if exclude_meeting_id is not None:
@@ -91,7 +106,7 @@ def agenda_candidates(*, week_start: date, now: datetime | None = None, exclude_
         for reason, source in subject.sources:
             for pk in source(now).values_list("pk", flat=True):
                 found.setdefault((subject.kind, pk), Candidate(pk, reason, kind=subject.kind))
-    earlier = _undecided_earlier_items(week_start, exclude_meeting_id)
+    earlier = _undecided_earlier_items(week_start, exclude_meeting_id, now)
     decided = _last_decided_meetings({subjects.key_of(row) for row in earlier})
     for row in earlier:
         key = subjects.key_of(row)
@@ -101,6 +116,8 @@ def agenda_candidates(*, week_start: date, now: datetime | None = None, exclude_
         if candidate.carried_from_held_at is None or row["meeting__held_at"] > candidate.carried_from_held_at:
             candidate.carried_from_id = row["meeting_id"]
             candidate.carried_from_held_at = row["meeting__held_at"]
+    for key in _in_session_elsewhere(now, exclude_meeting_id):
+        found.pop(key, None)
     order: dict[subjects.Key, object] = {}
     for kind, subject in subjects.SUBJECTS.items():
         ids = [pk for k, pk in found if k == kind]

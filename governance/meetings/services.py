@@ -209,6 +209,32 @@ def prepare_weekly_meeting(*, now: datetime | None = None) -> tuple[Meeting, boo
     return prepare_meeting(kind=MeetingKind.WEEKLY, week_start=week_of(now), now=now)
 
 
+@transaction.atomic
+def keep_weekly_agenda_current(*, now: datetime | None = None) -> int:
+    """What beat runs every MEETING_AGENDA_REFRESH_MINUTES between the Monday preparations: what
+    became a candidate since the coming weekly meeting's agenda was prepared joins it. Returns how
+    many items it added.
+
+    The coming meeting is the earliest weekly meeting of this week or later whose agenda is still
+    being prepared. Once this week's meeting is in session or published, that is next week's if
+    the chair prepared it early; otherwise nothing is added and the new candidates wait for next
+    Monday's preparation, which finds them (a candidate is a state of its subject, not a message,
+    so nothing is lost by waiting). A run does not create next week's meeting: that would number
+    and announce it days early with a guessed date.
+
+    Idempotent: a subject already on the agenda (including one the chair removed, which stays
+    removed) is never added again, and the meeting row is locked against a concurrent refresh.
+    """
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.filter(kind=MeetingKind.WEEKLY, status=MeetingStatus.PREPARED, week_start__gte=week_of(now))
+        .order_by("week_start", "pk").select_for_update(of=("self",)).first()
+    )
+    if meeting is None:
+        return 0
+    return _fill_agenda(meeting, actor=None, now=now, set_departments=False)
+
+
 def _tell_prepared(meeting: Meeting, count: int, actor) -> None:
     recipients = set(street_office())
     if actor is not None:
