@@ -129,8 +129,8 @@ def agenda(rounds: int = 3) -> dict:
     """The weekly agenda preparation (governance.tasks.prepare_weekly_agenda's service), timed in a
     transaction rolled back at the end so that this week's meeting is prepared afresh each time;
     the median of `rounds`."""
+    from governance.meetings.services import prepare_weekly_meeting
     from governance.models import AgendaItem
-    from governance.services.meetings import prepare_weekly_meeting
 
     def work():
         started = time.perf_counter()
@@ -147,7 +147,7 @@ def agenda(rounds: int = 3) -> dict:
 def warm_dashboards(rounds: int = 3) -> dict:
     """What beat's `warm_dashboards` costs when cases changed: the default view of the sub-district
     and of every zone recomputed into the cache (forced); the median of `rounds`."""
-    from governance.selectors.dashboard_cache import warm_dashboards as warm
+    from governance.dashboard.cache import warm_dashboards as warm
 
     seconds, scopes = [], 0
     for _round in range(rounds):

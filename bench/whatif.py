@@ -63,8 +63,8 @@ def dashboard_sql() -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from governance.selectors.dashboard import Scope, period_from
-    from governance.selectors.dashboard_numbers import dashboard_numbers
+    from governance.dashboard.numbers import dashboard_numbers
+    from governance.dashboard.selectors import Scope, period_from
     from grids.choices import Role
     from grids.models import User
 

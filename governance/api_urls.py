@@ -4,8 +4,8 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from governance import meetings_api
-from governance.dashboard_api import DashboardAPIView
+from governance.dashboard.api import DashboardAPIView
+from governance.meetings import api as meetings_api
 from grids import api as grids_api
 from incidents import api as incidents_api
 

@@ -134,6 +134,16 @@ try:
 except ValueError as error:
     raise ConfigurationError(f"MEETING_AGENDA_DAY_OF_WEEK/HOUR/MINUTE do not make a valid time: {error}") from None
 CELERY_BEAT_SCHEDULE["prepare-weekly-agenda"] = {"task": "governance.tasks.prepare_weekly_agenda", "schedule": _agenda_at}
+# Between preparations beat keeps the coming weekly agenda current: a case that became a candidate
+# (disputed, returned twice, red card) joins it within this many minutes; 0 leaves that to the
+# chair's "refresh" button.
+MEETING_AGENDA_REFRESH_MINUTES = env_int("MEETING_AGENDA_REFRESH_MINUTES", 10, minimum=0)
+if MEETING_AGENDA_REFRESH_MINUTES:
+    CELERY_BEAT_SCHEDULE["refresh-weekly-agenda"] = {
+        "task": "governance.tasks.refresh_weekly_agenda",
+        "schedule": float(MEETING_AGENDA_REFRESH_MINUTES * 60),
+        "options": {"expires": MEETING_AGENDA_REFRESH_MINUTES * 60},  # a backlog runs once
+    }
 # Dashboards: their numbers are cached this long (0: off). With a shared cache (Redis), beat
 # recomputes the default views (this month, the sub-district and each zone) every
 # DASHBOARD_WARM_SECONDS when cases changed, so nobody waits for them; 0 turns that off. The embedded
@@ -215,8 +225,8 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "incidents.models.PhotoKind",
         "LimitKindEnum": "casework.choices.LimitKind",
         "SeverityEnum": "incidents.choices.Severity",
-        "MeetingKindEnum": "governance.choices.MeetingKind",
-        "MeetingStatusEnum": "governance.choices.MeetingStatus",
+        "MeetingKindEnum": "governance.meetings.choices.MeetingKind",
+        "MeetingStatusEnum": "governance.meetings.choices.MeetingStatus",
     },
 }
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from governance.selectors import dashboard_cache
-from governance.services import meetings
+from governance.dashboard import cache as dashboard_cache
+from governance.meetings import services as meetings
 
 
 @shared_task(ignore_result=True)
@@ -14,6 +14,13 @@ def prepare_weekly_agenda() -> int:
     with its agenda. Safe to run twice, concurrently or late: one meeting per week."""
     meeting, _created = meetings.prepare_weekly_meeting()
     return meeting.pk
+
+
+@shared_task(ignore_result=True)
+def refresh_weekly_agenda() -> int:
+    """Beat runs this every MEETING_AGENDA_REFRESH_MINUTES: new candidates join the coming weekly
+    meeting's agenda (next week's once this week's is in session). Returns how many it added."""
+    return meetings.keep_weekly_agenda_current()
 
 
 @shared_task(ignore_result=True)

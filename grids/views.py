@@ -1,9 +1,9 @@
 """Pages of the organisation: zones, communities, grid cells (with maps), workers, training, roster.
 
-Every page starts from `visible_to(user)` through ScopedPageMixin (lists and details) or
-`visible()`; out-of-scope objects answer 404 like missing ones. Lists are filtered by the same
-FilterSets as the API and declare their joins and counts up front, so the number of queries does
-not grow with the number of rows.
+Every page starts from `visible_to(user)` through ScopedPageMixin (details), FilteredListView
+(grids.listing: lists) or `visible()`; out-of-scope objects answer 404 like missing ones. Lists
+are filtered by the same FilterSets as the API and declare their joins and counts up front, so
+the number of queries does not grow with the number of rows.
 """
 
 from __future__ import annotations
@@ -17,16 +17,15 @@ from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquer
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from grids import selectors
 from grids.access import ScopedPageMixin, visible
 from grids.choices import DepartmentKind, Role
 from grids.filters import CommunityFilter, GridCellFilter, TrainingSessionFilter, UserFilter, ZoneFilter
 from grids.forms import RosterWeekForm, roster_period
+from grids.listing import FilteredListView, narrow_choices
 from grids.models import Community, DutyShift, GridCell, TrainingAttendance, TrainingSession, User, Zone
-
-PAGE_SIZE = 50
 
 
 class SubqueryCount(Subquery):
@@ -120,41 +119,6 @@ def map_context(cells, user) -> dict:
         "mine_count": sum(1 for c in cells if c.pk in mine),
         "other_count": sum(1 for c in cells if c.pk not in mine),
     }
-
-
-# --- Shared list behaviour ----------------------------------------------------------------------
-
-
-def narrow_choices(filterset):
-    """Offer only visible objects in a FilterSet's drop-downs (e.g. the zones of a training filter
-    generated from the model), so a filter form never lists names outside the user's scope."""
-    user = filterset.request.user
-    for flt in filterset.filters.values():
-        queryset = getattr(flt, "queryset", None)
-        if isinstance(queryset, QuerySet) and hasattr(queryset, "visible_to"):
-            flt.queryset = queryset.visible_to(user)
-    return filterset
-
-
-class FilteredListView(ScopedPageMixin, ListView):
-    """A scoped, filtered, paginated list: the FilterSet is the API's."""
-
-    filterset_class: type | None = None
-    paginate_by = PAGE_SIZE
-
-    def filter_data(self):
-        return self.request.GET
-
-    def get_queryset(self) -> QuerySet:
-        queryset = super().get_queryset()
-        self.filterset = narrow_choices(self.filterset_class(self.filter_data(), queryset=queryset, request=self.request))
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["total"] = context["paginator"].count if context.get("paginator") else len(context["object_list"])
-        return context
 
 
 # --- Zones ---------------------------------------------------------------------------------------

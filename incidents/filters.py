@@ -47,7 +47,7 @@ class IncidentFilter(django_filters.FilterSet):
     reported_before = django_filters.DateFilter(method="filter_day_until", field_name="reported_at", label=_("Reported until"))
     zone = django_filters.NumberFilter(field_name="zone_id", label=_("Zone"))
     mine = StrictBooleanFilter(method="filter_mine", label=_("Reported by me"))
-    # The dashboard's drill-downs (governance.selectors.dashboard): each figure links to the list
+    # The dashboard's drill-downs (governance.dashboard.selectors): each figure links to the list
     # of exactly the cases it counts, so these say the same things its aggregates say. Dates are
     # whole local days, bounded by local midnights so that the range can use an index.
     registered_after = django_filters.DateFilter(method="filter_day_from", field_name="registered_at", label=_("Registered from"))

@@ -1,3 +1,3 @@
-from governance.models.meetings import AgendaItem, Decision, Meeting
+from governance.meetings.models import AgendaItem, Decision, Meeting
 
 __all__ = ["AgendaItem", "Decision", "Meeting"]

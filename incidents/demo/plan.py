@@ -43,7 +43,7 @@ LATE_SHARE = 0.07  # a stage finished late, by a fraction of its limit
 STUCK_SHARE = 0.05  # a case with one stage left lying for days or weeks
 COMMENT_SHARE = 0.08
 STAFF_REPORT_SHARE = 0.05  # reported by the community office (a call, a visit) instead of a patrol
-# The joint meetings of the last weeks are the meetings demo's (governance.demo_meetings: four past
+# The joint meetings of the last weeks are the meetings demo's (governance.meetings.demo: four past
 # weekly meetings and this week's): a disputed case whose meeting falls in them is left disputed
 # here, for that demo to decide or put on this week's agenda. Older meetings are replayed here.
 MEETINGS_DEMO_WEEKS = 5

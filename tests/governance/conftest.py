@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance.services import meetings
+from governance.meetings import services as meetings
 from incidents import services as cases
 from incidents.choices import Action, Status
 from tests.incidents import factories as cf

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from governance.selectors.dashboard import Period
+from governance.dashboard.selectors import Period
 from incidents import services
 from incidents.choices import Action, EventKind, Stage, Status
 from incidents.models import Incident, IncidentEvent, StageDeadline

@@ -11,10 +11,11 @@ from django.db import connection
 from django.utils import timezone
 
 from governance import tasks
-from governance.choices import ItemReason, MeetingKind, MeetingStatus, Outcome
+from governance.meetings import services as meetings
+from governance.meetings.agenda import agenda_candidates, follow_up, week_of
+from governance.meetings.choices import ItemReason, MeetingKind, MeetingStatus, Outcome
+from governance.meetings.subjects.case import case_histories
 from governance.models import AgendaItem, Meeting
-from governance.selectors.agenda import agenda_candidates, case_histories, follow_up, week_of
-from governance.services import meetings
 from grids.models import Notification
 from incidents import services as cases
 from incidents.choices import Action, Escalation, Status

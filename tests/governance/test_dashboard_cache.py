@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from governance import tasks
-from governance.selectors import dashboard_cache
-from governance.selectors.dashboard import Scope, period_from
-from governance.selectors.dashboard_numbers import dashboard_numbers
+from governance.dashboard import cache as dashboard_cache
+from governance.dashboard.numbers import dashboard_numbers
+from governance.dashboard.selectors import Scope, period_from
 from incidents.choices import Status
 from tests.governance import dashboard_data as dd
 from tests.incidents import factories as cf

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from governance.selectors.dashboard import RATES, Scope
-from governance.selectors.dashboard_numbers import dashboard_numbers
-from governance.selectors.dashboard_report import dashboard_report
+from governance.dashboard.numbers import dashboard_numbers
+from governance.dashboard.report import dashboard_report
+from governance.dashboard.selectors import RATES, Scope
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,15 @@ from fractions import Fraction
 import pytest
 from django.utils import timezone, translation
 
-from governance.selectors.dashboard import HEADLINE, MEASURES, Period, Scope, rate
-from governance.selectors.dashboard_numbers import (
+from governance.dashboard.numbers import (
     CELL_KEYS,
     DEPARTMENT_KEYS,
     UNIT_KEYS,
     WORKER_KEYS,
     dashboard_numbers,
 )
-from governance.selectors.dashboard_report import dashboard_report
+from governance.dashboard.report import dashboard_report
+from governance.dashboard.selectors import HEADLINE, MEASURES, Period, Scope, rate
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db

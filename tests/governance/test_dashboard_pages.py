@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from governance.selectors.dashboard import Period, Scope, period_from
-from governance.selectors.dashboard_cache import cached_numbers
-from governance.selectors.dashboard_numbers import dashboard_numbers
+from governance.dashboard.cache import cached_numbers
+from governance.dashboard.numbers import dashboard_numbers
+from governance.dashboard.selectors import Period, Scope, period_from
 from tests.governance import dashboard_data as dd
 
 pytestmark = pytest.mark.django_db

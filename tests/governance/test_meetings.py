@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from governance.choices import ItemReason, MeetingKind, MeetingStatus
+from governance.meetings import services as meetings
+from governance.meetings.agenda import week_of
+from governance.meetings.choices import ItemReason, MeetingKind, MeetingStatus
 from governance.models import AgendaItem, Decision
-from governance.selectors.agenda import week_of
-from governance.services import meetings
 from grids.models import Notification
 from incidents import services as cases
 from incidents.choices import Action, EventKind, Status

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from governance.choices import MeetingKind, MeetingStatus
+from governance.meetings import services as meetings
+from governance.meetings.agenda import week_of
+from governance.meetings.choices import MeetingKind, MeetingStatus
 from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors.agenda import week_of
-from governance.services import meetings
 from incidents import services as cases
 from incidents.choices import Action, Status
 from incidents.models import Incident

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance.choices import MeetingStatus, Outcome
-from governance.demo_meetings import PAST_WEEKS, seed_meetings
+from governance.meetings.agenda import follow_up, week_of
+from governance.meetings.choices import MeetingStatus, Outcome
+from governance.meetings.demo import PAST_WEEKS, seed_meetings
 from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors.agenda import follow_up, week_of
 from incidents.choices import EventKind, Status
 from tests.incidents import factories as cf
 

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from governance.choices import MeetingStatus
+from governance.meetings import services as meetings
+from governance.meetings.choices import MeetingStatus
 from governance.models import Decision, Meeting
-from governance.services import meetings
 from incidents import services as cases
 from incidents.choices import Action, EventKind, Status
 from incidents.models import Incident

@@ -23,7 +23,7 @@ SETTINGS_VARS = (
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "VAR_DIR",
     "MEDIA_ROOT", "DB_CONN_MAX_AGE", "CELERY_TASK_ALWAYS_EAGER", "MAP_TILES", "TIANDITU_KEY", "EMAIL_BACKEND",
     "DEFAULT_FROM_EMAIL", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE",
-    "DASHBOARD_CACHE_SECONDS", "DASHBOARD_WARM_SECONDS",
+    "DASHBOARD_CACHE_SECONDS", "DASHBOARD_WARM_SECONDS", "MEETING_AGENDA_REFRESH_MINUTES",
 )
 
 PROBE = """
@@ -117,14 +117,20 @@ def test_redis_url_selects_redis_for_cache_and_broker(tmp_path):
 def test_dashboards_are_warmed_by_beat_only_with_a_shared_cache(tmp_path):
     embedded = loaded(tmp_path)
     assert embedded["dashboard_cache"] == 60 and embedded["dashboard_warm"] == 0
-    assert embedded["beat"] == ["prepare-weekly-agenda", "sweep-deadlines"]
+    assert embedded["beat"] == ["prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines"]
     redis = loaded(tmp_path, REDIS_URL="redis://cache.example:6380/2")
     assert redis["dashboard_warm"] == 60
-    assert redis["beat"] == ["prepare-weekly-agenda", "sweep-deadlines", "warm-dashboards"]
+    assert redis["beat"] == ["prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines", "warm-dashboards"]
     assert loaded(tmp_path, REDIS_URL="redis://cache.example:6380/2", DASHBOARD_WARM_SECONDS="0")["beat"] == [
-        "prepare-weekly-agenda", "sweep-deadlines",
+        "prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines",
     ]
     assert "DASHBOARD_WARM_SECONDS" in refused(tmp_path, DASHBOARD_WARM_SECONDS="-5")
+
+
+def test_the_weekly_agenda_is_kept_current_by_beat_unless_turned_off(tmp_path):
+    assert "refresh-weekly-agenda" in loaded(tmp_path)["beat"]
+    assert "refresh-weekly-agenda" not in loaded(tmp_path, MEETING_AGENDA_REFRESH_MINUTES="0")["beat"]
+    assert "MEETING_AGENDA_REFRESH_MINUTES" in refused(tmp_path, MEETING_AGENDA_REFRESH_MINUTES="-1")
 
 
 def test_production_settings_with_secret_key(tmp_path):

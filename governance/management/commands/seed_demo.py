@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from governance.demo_meetings import seed_meetings
 from governance.management.commands.demo_logins import write_demo_logins
+from governance.meetings.demo import seed_meetings
 from grids.demo import seed_organisation
 from incidents.demo import seed_incident_categories, seed_incident_history
 

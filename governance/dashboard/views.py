@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from governance import dashboard_exports
-from governance.selectors.dashboard import PRESETS, can_view_dashboard, period_from, resolve_scope
-from governance.selectors.dashboard_report import dashboard_report
+from governance.dashboard import exports as dashboard_exports
+from governance.dashboard.report import dashboard_report
+from governance.dashboard.selectors import PRESETS, can_view_dashboard, period_from, resolve_scope
 from grids.models import Zone
 from grids.views import map_config
 

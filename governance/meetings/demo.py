@@ -18,14 +18,16 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from governance.choices import ASSIGNABLE_STATUSES, ItemReason, MeetingKind
-from governance.models import AgendaItem, Meeting
-from governance.selectors.agenda import case_histories, week_of
-from governance.services import meetings
+from governance.meetings import services as meetings
+from governance.meetings.agenda import week_of
+from governance.meetings.choices import ItemReason, MeetingKind
+from governance.meetings.models import AgendaItem, Meeting
+from governance.meetings.subjects.case import case_histories
 from grids.choices import Role
 from grids.models import Department, User
 from incidents.choices import Escalation, Status
 from incidents.models import Incident, IncidentEvent
+from incidents.services.decisions import ASSIGNABLE_STATUSES
 
 PAST_WEEKS = 4
 ITEMS_PER_MEETING = 3

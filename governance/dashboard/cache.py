@@ -30,8 +30,8 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
-from governance.selectors.dashboard import Period, Scope, period_from
-from governance.selectors.dashboard_numbers import dashboard_numbers
+from governance.dashboard.numbers import dashboard_numbers
+from governance.dashboard.selectors import Period, Scope, period_from
 from grids.choices import Role
 from grids.models import User, Zone
 from incidents.models import IncidentEvent

@@ -13,15 +13,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from governance.choices import OUTCOME_BADGE, MeetingKind, MeetingStatus, Outcome
-from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors.agenda import decision_outcome, next_decision_at, week_of
+from governance.meetings import subjects
+from governance.meetings.agenda import decision_outcome, next_decision_at, week_of
+from governance.meetings.choices import OUTCOME_BADGE, MeetingKind, MeetingStatus, Outcome
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import SubDistrict
 
-ITEM_JOINS = (
-    "incident__category__parent", "incident__community", "incident__zone", "incident__department", "carried_from",
-    "withdrawn_by", "decision__lead_department",
-)
+ITEM_JOINS = (*subjects.item_joins(), "carried_from", "withdrawn_by", "decision__lead_department")
 
 
 def meeting_list(user) -> QuerySet:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import dashboard_views as views
+from governance.dashboard import views
 
 app_name = "dashboard"
 urlpatterns = [

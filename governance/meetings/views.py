@@ -1,8 +1,8 @@
 """Pages of the joint meetings: the list, preparing a meeting, the agenda, running the meeting item
 by item, publishing the minutes, printing, and the ledger of decisions (read-only for departments).
 
-Views are thin: read through governance.selectors (scoped by `visible_to`), write through
-governance.services.meetings, and turn its errors into form messages (403 for a user who does
+Views are thin: read through governance.meetings.selectors (scoped by `visible_to`), write through
+governance.meetings.services, and turn its errors into form messages (403 for a user who does
 not run meetings, 404 for what the user may not see).
 """
 
@@ -13,7 +13,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance import forms, meetings_exports
-from governance.choices import DEFAULT_PLACE, MeetingKind
-from governance.selectors import meetings as selectors
-from governance.selectors.agenda import follow_up, week_of
-from governance.services import meetings as services
+from governance.meetings import exports as meetings_exports
+from governance.meetings import forms, selectors, services
+from governance.meetings.agenda import follow_up, week_of
+from governance.meetings.choices import DEFAULT_PLACE, MeetingKind
+from governance.meetings.filters import DecisionFilter, MeetingFilter
 from grids.access import get_visible_or_404
+from grids.listing import FilteredListView
 
 PAGE_SIZE = 50
 
@@ -66,14 +66,18 @@ def _detail(meeting, **query) -> str:
 
 # --- list and preparation ------------------------------------------------------------------------
 
-@login_required
-@require_GET
-def meeting_list(request):
-    page = Paginator(selectors.meeting_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "governance/meetings/list.html", {
-        "page_obj": page, "meetings": page.object_list, "is_paginated": page.has_other_pages(), "total": page.paginator.count,
-        "can_run": request.user.sees_everything
-    })
+class MeetingListView(FilteredListView):
+    template_name = "governance/meetings/list.html"
+    filterset_class = MeetingFilter
+    context_object_name = "meetings"
+    paginate_by = PAGE_SIZE
+    lenient_pages = True
+
+    def scoped_queryset(self):
+        return selectors.meeting_list(self.request.user)
+
+    def get_extra_context(self, context: dict) -> dict:
+        return {"can_run": self.request.user.sees_everything}
 
 
 @login_required
@@ -323,14 +327,19 @@ def print_minutes(request, pk: int):
 
 # --- decisions: the ledger, and the departments' read-only view ------------------------------------
 
-@login_required
-@require_GET
-def decision_list(request):
-    page = Paginator(selectors.decision_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "governance/meetings/decisions.html", {
-        "page_obj": page, "decisions": list(selectors.with_outcomes(page.object_list)), "is_paginated": page.has_other_pages(),
-        "total": page.paginator.count, "department": request.user.department,
-    })
+class DecisionListView(FilteredListView):
+    """The ledger (street office), or what concerns the user's department; `decisions` carry their outcome."""
+
+    template_name = "governance/meetings/decisions.html"
+    filterset_class = DecisionFilter
+    paginate_by = PAGE_SIZE
+    lenient_pages = True
+
+    def scoped_queryset(self):
+        return selectors.decision_list(self.request.user)
+
+    def get_extra_context(self, context: dict) -> dict:
+        return {"decisions": list(selectors.with_outcomes(context["object_list"])), "department": self.request.user.department}
 
 
 @login_required

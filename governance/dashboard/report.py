@@ -2,7 +2,7 @@
 their presentation — labels, definitions, changes against the previous period and the drill-down
 link of every figure. The page, the API and the Excel export all render `dashboard_report()`.
 
-The definitions themselves live in `governance.selectors.dashboard`; nothing here counts cases.
+The definitions themselves live in `governance.dashboard.selectors`; nothing here counts cases.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.selectors.dashboard import (
+from governance.dashboard.cache import cached_numbers
+from governance.dashboard.numbers import CELL_KEYS
+from governance.dashboard.selectors import (
     HEADLINE,
     MEASURES,
     PERIOD,
@@ -24,8 +26,6 @@ from governance.selectors.dashboard import (
     Scope,
     rate,
 )
-from governance.selectors.dashboard_cache import cached_numbers
-from governance.selectors.dashboard_numbers import CELL_KEYS
 from incidents.choices import Escalation, Stage, Status
 
 # --- presentation: labels, changes, drill-down links ---------------------------------------------------

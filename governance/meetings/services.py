@@ -5,9 +5,10 @@ refuses what the meeting's state does not allow with a MeetingError (HTTP 409, o
 who does not run meetings) or a ValidationError (400). Published minutes are read-only: every
 verb below refuses to change them.
 
-Publishing applies every decision to its case through `incidents.services.apply_action`, the one
-function that moves cases, inside the same transaction: if one decision cannot be applied,
-nothing at all changes and the error names the item.
+Publishing applies every decision through its subject (governance.meetings.subjects: for a case,
+`incidents.services.decisions.assign_by_decision`, which moves it through `apply_action`) inside
+the same transaction: if one decision cannot be applied, nothing at all changes and the error
+names the item.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.choices import (
-    ASSIGNABLE_STATUSES,
+from governance.meetings import subjects
+from governance.meetings.agenda import agenda_candidates, week_of
+from governance.meetings.choices import (
     DEFAULT_PLACE,
     WEEKLY_MEETING_TIME,
     WEEKLY_MEETING_WEEKDAY,
@@ -32,15 +34,11 @@ from governance.choices import (
     MeetingKind,
     MeetingStatus,
 )
-from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors.agenda import agenda_candidates, case_histories, week_of
-from grids.choices import Role
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import Department, User
 from grids.notifications import notify
-from incidents.choices import OPEN_STATUSES, Action, EventKind, Status
-from incidents.models import Incident
-from incidents.services import ActionRefused, apply_action
-from incidents.services.timeline import department_handlers
+from incidents.services import ActionRefused
+from incidents.services.timeline import street_office
 
 MAX_NOTE = 2000
 MAX_REASON = 300
@@ -59,8 +57,9 @@ class PublishFailed(MeetingError):
     """One decision could not be applied; the whole publication was rolled back."""
 
     def __init__(self, item: AgendaItem, number: int, reason: str):
+        code = subjects.subject_of(item).code(subjects.object_of(item))
         message = _("Item %(number)s (case %(code)s) could not be applied: %(reason)s Nothing was published.") % {
-            "number": number, "code": item.incident.code, "reason": reason,
+            "number": number, "code": code, "reason": reason,
         }
         super().__init__(message, code="decision_failed")
         self.item_id = item.pk
@@ -94,7 +93,7 @@ def _lock_item(item_id, actor) -> tuple[Meeting, AgendaItem]:
     except (AgendaItem.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     meeting = _lock(meeting_id, actor)
-    item = AgendaItem.objects.select_related("incident").get(pk=item_id)
+    item = AgendaItem.objects.select_related(*(subject.field for subject in subjects.SUBJECTS.values())).get(pk=item_id)
     return meeting, item
 
 
@@ -124,23 +123,23 @@ def _next_number(kind: str, year: int) -> int:
 # --- preparing the agenda ----------------------------------------------------------------------
 
 def _fill_agenda(meeting: Meeting, *, actor, now: datetime, set_departments: bool) -> int:
-    """Put every candidate case that is not on this agenda yet onto it (withdrawn ones stay off)."""
+    """Put every candidate that is not on this agenda yet onto it (withdrawn ones stay off)."""
     candidates = agenda_candidates(week_start=meeting.week_start, now=now, exclude_meeting_id=meeting.pk)
-    already = set(AgendaItem.objects.filter(meeting=meeting).values_list("incident_id", flat=True))
-    candidates = [c for c in candidates if c.incident_id not in already]
+    already = {subjects.key_of(row) for row in AgendaItem.objects.filter(meeting=meeting).values(*subjects.id_fields())}
+    candidates = [c for c in candidates if c.key not in already]
     if not candidates:
         return 0
-    histories = case_histories(c.incident_id for c in candidates)
+    histories = subjects.histories(c.key for c in candidates)
     start = (AgendaItem.objects.filter(meeting=meeting).aggregate(p=Max("position"))["p"] or 0) + 1
     AgendaItem.objects.bulk_create(
         AgendaItem(
-            meeting=meeting, incident_id=c.incident_id, position=start + i, reason=c.reason, carried_from_id=c.carried_from_id,
-            history=histories[c.incident_id].line[:500], added_by=actor,
+            meeting=meeting, position=start + i, reason=c.reason, carried_from_id=c.carried_from_id,
+            history=histories[c.key].line[:500], added_by=actor, **{subjects.SUBJECTS[c.kind].id_field: c.object_id},
         )
         for i, c in enumerate(candidates)
     )
     if set_departments:
-        involved = set().union(*(histories[c.incident_id].department_ids for c in candidates))
+        involved = set().union(*(histories[c.key].department_ids for c in candidates))
         meeting.attending_departments.add(*Department.objects.filter(pk__in=involved, is_active=True))
     return len(candidates)
 
@@ -210,8 +209,34 @@ def prepare_weekly_meeting(*, now: datetime | None = None) -> tuple[Meeting, boo
     return prepare_meeting(kind=MeetingKind.WEEKLY, week_start=week_of(now), now=now)
 
 
+@transaction.atomic
+def keep_weekly_agenda_current(*, now: datetime | None = None) -> int:
+    """What beat runs every MEETING_AGENDA_REFRESH_MINUTES between the Monday preparations: what
+    became a candidate since the coming weekly meeting's agenda was prepared joins it. Returns how
+    many items it added.
+
+    The coming meeting is the earliest weekly meeting of this week or later whose agenda is still
+    being prepared. Once this week's meeting is in session or published, that is next week's if
+    the chair prepared it early; otherwise nothing is added and the new candidates wait for next
+    Monday's preparation, which finds them (a candidate is a state of its subject, not a message,
+    so nothing is lost by waiting). A run does not create next week's meeting: that would number
+    and announce it days early with a guessed date.
+
+    Idempotent: a subject already on the agenda (including one the chair removed, which stays
+    removed) is never added again, and the meeting row is locked against a concurrent refresh.
+    """
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.filter(kind=MeetingKind.WEEKLY, status=MeetingStatus.PREPARED, week_start__gte=week_of(now))
+        .order_by("week_start", "pk").select_for_update(of=("self",)).first()
+    )
+    if meeting is None:
+        return 0
+    return _fill_agenda(meeting, actor=None, now=now, set_departments=False)
+
+
 def _tell_prepared(meeting: Meeting, count: int, actor) -> None:
-    recipients = set(User.objects.filter(role=Role.STREET, is_active=True).values_list("pk", flat=True))
+    recipients = set(street_office())
     if actor is not None:
         recipients.discard(actor.pk)
     notify(
@@ -261,17 +286,6 @@ def update_meeting(meeting_id, *, actor, **fields) -> Meeting:
 
 # --- the chair's hand on the agenda ------------------------------------------------------------
 
-def _find_case(actor, ref) -> Incident:
-    ref = str(getattr(ref, "pk", ref) or "").strip()
-    query = Q(code__iexact=ref)
-    if ref.isdigit():
-        query |= Q(pk=int(ref))
-    incident = Incident.objects.visible_to(actor).filter(query).first() if ref else None
-    if incident is None:
-        raise ValidationError({"incident": _("No case with this code.")})
-    return incident
-
-
 @transaction.atomic
 def add_item(meeting_id, *, actor, incident, reason_note: str, reason: str = ItemReason.MANUAL) -> AgendaItem:
     """Put a case on the agenda by hand, with the reason why (a removed case comes back)."""
@@ -281,17 +295,18 @@ def add_item(meeting_id, *, actor, incident, reason_note: str, reason: str = Ite
     if reason not in (ItemReason.MANUAL, ItemReason.FOLLOW_UP):
         raise ValidationError({"reason": _("Choose why the case is added.")})
     note = _text(reason_note, name="reason_note", required=True, limit=MAX_REASON, label=_("Reason"))
-    case = _find_case(actor, incident)
-    if case.status not in OPEN_STATUSES:
-        raise ValidationError({"incident": _("Case %(code)s is %(status)s; only open cases go to a meeting.") % {
-            "code": case.code, "status": Status(case.status).label}})
-    history = case_histories([case.pk])[case.pk].line[:500]
+    subject = subjects.SUBJECTS["case"]
+    case = subject.find(actor, incident)
+    refused = subject.refuse_manual(case)
+    if refused:
+        raise ValidationError({subject.field: refused})
+    history = subject.histories([case.pk])[case.pk].line[:500]
     position = (meeting.items.aggregate(p=Max("position"))["p"] or 0) + 1
-    item = AgendaItem.objects.filter(meeting=meeting, incident=case).first()
+    item = AgendaItem.objects.filter(meeting=meeting, **{subject.field: case}).first()
     if item is not None and not item.is_withdrawn:
-        raise MeetingError(_("Case %(code)s is already on this agenda.") % {"code": case.code}, code="duplicate")
+        raise MeetingError(_("Case %(code)s is already on this agenda.") % {"code": subject.code(case)}, code="duplicate")
     if item is None:
-        item = AgendaItem(meeting=meeting, incident=case)
+        item = AgendaItem(meeting=meeting, **{subject.field: case})
     item.position, item.reason, item.reason_note, item.history, item.added_by = position, reason, note, history, actor
     item.withdrawn_at, item.withdrawn_by, item.withdrawn_reason = None, None, ""
     item.save()
@@ -363,34 +378,13 @@ def start_session(meeting_id, *, actor, now: datetime | None = None) -> Meeting:
     if meeting.status != MeetingStatus.PREPARED:
         raise MeetingError(_("The meeting is already in session."), code="in_session")
     items = list(meeting.items.active())
-    histories = case_histories(item.incident_id for item in items)
+    histories = subjects.histories(subjects.key_of(item) for item in items)
     for item in items:
-        item.history = histories[item.incident_id].line[:500]
+        item.history = histories[subjects.key_of(item)].line[:500]
     AgendaItem.objects.bulk_update(items, ["history"])
     meeting.status, meeting.started_at = MeetingStatus.IN_SESSION, now or timezone.now()
     meeting.save(update_fields=["status", "started_at"])
     return meeting
-
-
-def decision_moves(status: str, resume_status: str = "") -> list[str] | None:
-    """The case actions that carry out a meeting's assignment from `status`, ending in a
-    dispatch; None when a meeting can no longer assign the case."""
-    if status == Status.SUSPENDED:
-        inner = decision_moves(resume_status) if resume_status != Status.SUSPENDED else None
-        return [Action.RESUME, *inner] if inner else None
-    if status not in ASSIGNABLE_STATUSES:
-        return None
-    if status in (Status.DISPUTED, Status.REGISTERED):
-        return [Action.DISPATCH]
-    if status == Status.REPORTED:
-        return [Action.REGISTER, Action.DISPATCH]
-    # Dispatched or accepted: the meeting takes the case back from the department, then assigns it.
-    return [Action.DISPUTE, Action.DISPATCH]
-
-
-def _not_assignable(incident: Incident) -> str:
-    return _("The case is %(status)s; a meeting can only assign a case that waits for a department.") % {
-        "status": Status(incident.status).label}
 
 
 def _department(value, name: str) -> Department:
@@ -414,8 +408,9 @@ def record_decision(
         raise MeetingError(_("Open the session before recording decisions."), code="not_in_session")
     if item.is_withdrawn:
         raise MeetingError(_("This case is no longer on the agenda."), code="withdrawn")
-    if decision_moves(item.incident.status, item.incident.resume_status) is None:
-        raise MeetingError(_not_assignable(item.incident), code="not_assignable")
+    refused = subjects.subject_of(item).refuse_decision(subjects.object_of(item))
+    if refused:
+        raise MeetingError(refused, code="not_assignable")
     lead = _department(lead_department, "lead_department")
     partners = {_department(d, "cooperating").pk: d for d in cooperating if d not in (None, "")}
     partners.pop(lead.pk, None)
@@ -444,41 +439,6 @@ def clear_decision(item_id, *, actor) -> None:
 
 # --- publishing the minutes --------------------------------------------------------------------
 
-def _apply(decision: Decision, meeting: Meeting, *, actor, now: datetime) -> None:
-    incident = Incident.objects.select_for_update(of=("self",)).get(pk=decision.item.incident_id)
-    moves = decision_moves(incident.status, incident.resume_status)
-    if moves is None:
-        raise ActionRefused(_not_assignable(incident))
-    taken_up = _("Taken up by %(meeting)s.") % {"meeting": meeting.title}
-    for action in moves[:-1]:
-        field = "reason" if action == Action.DISPUTE else "note"
-        apply_action(incident.pk, actor=actor, action=action, params={field: taken_up}, now=now)
-    partners = sorted(decision.cooperating.all(), key=lambda d: (d.sort, d.name))
-    note = _("Decided at %(meeting)s.") % {"meeting": meeting.title}
-    if decision.note:
-        note = f"{note} {decision.note}"
-    apply_action(
-        incident.pk, actor=actor, action=Action.DISPATCH, now=now,
-        params={"department": decision.lead_department_id, "deadline": decision.deadline, "note": note},
-        event_kind=EventKind.MEETING_DECISION,
-        event_data={
-            "meeting": meeting.pk, "meeting_number": meeting.number, "meeting_title": str(meeting.title), "decision": decision.pk,
-            "cooperating": [d.pk for d in partners], "cooperating_names": [d.name for d in partners],
-        },
-    )
-    if partners:
-        recipients = {pk for d in partners for pk in department_handlers(d.pk, incident.zone_id)}
-        recipients.discard(actor.pk)
-        notify(
-            recipients, kind=EventKind.MEETING_DECISION,
-            title=_("%(code)s: your department cooperates (%(meeting)s)") % {"code": incident.code, "meeting": meeting.title},
-            body=_("Lead: %(lead)s. Deadline: %(deadline)s.") % {
-                "lead": decision.lead_department.name, "deadline": timezone.localtime(decision.deadline).strftime("%Y-%m-%d %H:%M"),
-            } + (f"\n{decision.note}" if decision.note else ""),
-            url=reverse("meetings:decisions") + f"#decision-{decision.pk}", key=f"meeting-decision:{decision.pk}:cooperating",
-        )
-
-
 def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
         messages = error.message_dict.values() if hasattr(error, "error_dict") else [error.messages]
@@ -497,13 +457,14 @@ def publish_minutes(meeting_id, *, actor, now: datetime | None = None) -> Meetin
         _editable(meeting)
         if meeting.status != MeetingStatus.IN_SESSION:
             raise MeetingError(_("Open the session before publishing the minutes."), code="not_in_session")
-        items = meeting.items.active().select_related("incident", "decision__lead_department").order_by("position", "pk")
+        joins = [subject.field for subject in subjects.SUBJECTS.values()]
+        items = meeting.items.active().select_related(*joins, "decision__lead_department").order_by("position", "pk")
         for number, item in enumerate(items, start=1):
             decision = getattr(item, "decision", None)
             if decision is None:
                 continue  # not decided: it goes on the next agenda
             try:
-                _apply(decision, meeting, actor=actor, now=now)
+                subjects.subject_of(item).apply_decision(decision, meeting, actor=actor, now=now)
             except (ActionRefused, ValidationError, Http404) as error:
                 # Leaving the atomic block with this error rolls back every decision applied so far.
                 raise PublishFailed(item, number, _reason(error)) from error

@@ -4,7 +4,7 @@ A meeting goes agenda prepared → in session → minutes published; published m
 read-only (the services refuse every edit). An agenda item is one case on one meeting's agenda
 with the reason it is there; a decision names the lead department, the cooperating departments
 and a deadline, and is applied to the case through the case services when the minutes are
-published (governance.services.meetings.publish_minutes).
+published (governance.meetings.services.publish_minutes).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.choices import ITEM_REASON_BADGE, MEETING_STATUS_BADGE, ItemReason, MeetingKind, MeetingStatus
+from governance.meetings.choices import ITEM_REASON_BADGE, MEETING_STATUS_BADGE, ItemReason, MeetingKind, MeetingStatus
 from grids.models.scoping import ScopedQuerySet
 
 

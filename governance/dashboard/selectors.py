@@ -3,14 +3,14 @@
 Every figure is a `Measure` (a count of cases) or a `Rate` (one measure over another). A measure
 says two things that must always agree: the SQL condition the aggregate counts with, and the
 `IncidentFilter` query string that lists exactly those cases (the drill-down). Pages, the API and
-the Excel export all render `governance.selectors.dashboard_report`, which reads
+the Excel export all render `governance.dashboard.selectors_report`, which reads
 `dashboard_numbers()` (through its cache), so the three never disagree.
 
 Speed: nothing here reads case rows into Python. Each block is one grouped aggregate query —
 `COUNT(*) FILTER (WHERE …)` per figure, via `Count(filter=Q(…))` — whose WHERE clause is bounded
 by the period's dates (or the open statuses for the figures of "now"), so the number of queries
 does not depend on the number of cases. The finished numbers are cached per scope + period, and beat
-keeps the default views warm (see `governance.selectors.dashboard_cache`).
+keeps the default views warm (see `governance.dashboard.selectors_cache`).
 """
 
 from __future__ import annotations

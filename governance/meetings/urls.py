@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from governance import meetings_views as views
+from governance.meetings import views
 
 app_name = "meetings"
 urlpatterns = [
-    path("", views.meeting_list, name="list"),
+    path("", views.MeetingListView.as_view(), name="list"),
     path("new/", views.meeting_create, name="create"),
     path("this-week/", views.this_week, name="this-week"),
-    path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("decisions/export/", views.decision_export, name="decisions-export"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),

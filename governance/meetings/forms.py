@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.choices import MeetingKind
+from governance.meetings.choices import MeetingKind
 from grids.choices import Role
 from grids.models import Department, User
 

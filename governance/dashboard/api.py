@@ -9,8 +9,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.selectors.dashboard import period_from, resolve_scope
-from governance.selectors.dashboard_report import dashboard_report
+from governance.dashboard.report import dashboard_report
+from governance.dashboard.selectors import period_from, resolve_scope
 
 PERIOD_PARAMETERS = [
     OpenApiParameter("period", str, description="this_week, last_week, this_month (default), last_month, this_quarter, "

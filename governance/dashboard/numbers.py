@@ -1,6 +1,6 @@
 """Every number one dashboard shows, as plain numbers: a fixed number of grouped aggregate queries
 over the scope's cases, whatever their count. The definitions live in
-`governance.selectors.dashboard`; `dashboard_cache` keeps the results, `dashboard_report` presents them.
+`governance.dashboard.selectors`; `dashboard_cache` keeps the results, `dashboard_report` presents them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from governance.selectors.dashboard import (
+from governance.dashboard.selectors import (
     HEADLINE,
     MEASURES,
     OVERDUE_LIST_SIZE,

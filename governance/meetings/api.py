@@ -1,5 +1,5 @@
 """REST API of the joint meetings: meetings, agenda items and decisions, each scoped by its model's
-`visible_to(user)`. Writes call governance.services.meetings; its refusals answer 409 (403 for a
+`visible_to(user)`. Writes call governance.meetings.services; its refusals answer 409 (403 for a
 user who does not run meetings), with a JSON reason."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.choices import ItemReason, MeetingKind
-from governance.models import AgendaItem, Decision, Meeting
-from governance.selectors import meetings as selectors
-from governance.selectors.agenda import decision_outcome, follow_up, week_of
-from governance.services import meetings as services
+from governance.meetings import selectors, services
+from governance.meetings.agenda import decision_outcome, follow_up, week_of
+from governance.meetings.choices import ItemReason, MeetingKind
+from governance.meetings.filters import AgendaItemFilter, DecisionFilter, MeetingFilter
+from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.access import ScopedAPIMixin
 from grids.models import Department, User
 
@@ -154,7 +154,7 @@ class MeetingViewSet(MeetingErrorsMixin, ScopedAPIMixin, mixins.CreateModelMixin
     {id}/start/, {id}/publish/, {id}/refresh/, {id}/reorder/ run it."""
 
     queryset = Meeting.objects.all()
-    filterset_fields = ["kind", "status", "year"]
+    filterset_class = MeetingFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -259,7 +259,7 @@ class AgendaItemViewSet(MeetingErrorsMixin, ScopedAPIMixin, mixins.CreateModelMi
 
     queryset = AgendaItem.objects.all()
     serializer_class = AgendaItemSerializer
-    filterset_fields = ["meeting", "reason", "incident"]
+    filterset_class = AgendaItemFilter
 
     def get_queryset(self):
         return selectors.item_list(self.request.user).prefetch_related("decision__cooperating")
@@ -309,7 +309,7 @@ class DecisionViewSet(MeetingErrorsMixin, ScopedAPIMixin, mixins.CreateModelMixi
 
     queryset = Decision.objects.all()
     serializer_class = DecisionSerializer
-    filterset_fields = ["lead_department", "item__meeting"]
+    filterset_class = DecisionFilter
 
     def get_queryset(self):
         return selectors.decision_list(self.request.user)

@@ -7,8 +7,6 @@ from datetime import time
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from incidents.choices import Status
-
 
 class MeetingKind(models.TextChoices):
     WEEKLY = "weekly", _("Weekly work meeting")
@@ -27,11 +25,11 @@ MEETING_STATUS_BADGE = {MeetingStatus.PREPARED: "info", MeetingStatus.IN_SESSION
 
 
 class ItemReason(models.TextChoices):
-    """Why a case is on an agenda. The automatic reasons are found by
-    governance.selectors.agenda.agenda_candidates; MANUAL and FOLLOW_UP are added by the chair.
+    """Why a subject is on an agenda. The automatic reasons are the `sources` of each subject
+    (governance.meetings.subjects); MANUAL and FOLLOW_UP are added by the chair.
 
     Extension point: when the inspections app exists, a reason for "major hazard overdue or
-    refused" belongs here, with its query added to agenda_candidates (see CANDIDATE_SOURCES there).
+    refused" belongs here, with its query in the hazard subject's `sources`.
     """
 
     DISPUTED = "disputed", _("Disputed ownership")
@@ -69,7 +67,3 @@ OUTCOME_BADGE = {
 WEEKLY_MEETING_WEEKDAY = 2
 WEEKLY_MEETING_TIME = time(9, 0)
 DEFAULT_PLACE = _("Sub-district office, meeting room 301")
-
-# The case states in which a meeting can assign a case to a department (a suspended case counts
-# when it was suspended from one of them: the decision resumes it first).
-ASSIGNABLE_STATUSES = frozenset({Status.REPORTED, Status.REGISTERED, Status.DISPATCHED, Status.ACCEPTED, Status.DISPUTED})

@@ -1,0 +1,1 @@
+"""The dashboards of the sub-district and its zones: measures, numbers, their cache, the report."""

@@ -1,0 +1,56 @@
+"""Django admin for the joint meetings: read-only. Meetings change only through the services
+(governance.meetings.services), which keep published minutes read-only and apply decisions to
+cases; an admin form would bypass both."""
+
+from django.contrib import admin
+
+from governance.meetings.models import AgendaItem, Decision, Meeting
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fk_name = "meeting"
+    fields = ["position", "incident", "reason", "reason_note", "carried_from", "history", "withdrawn_at", "withdrawn_reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "held_at", "place", "chair", "status", "published_at"]
+    list_filter = ["kind", "status", "year"]
+    date_hierarchy = "held_at"
+    list_select_related = ["chair"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "position", "incident", "reason", "withdrawn_at"]
+    list_filter = ["reason"]
+    list_select_related = ["meeting", "incident"]
+    search_fields = ["incident__code"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "lead_department", "deadline", "applied_at"]
+    list_filter = ["lead_department"]
+    list_select_related = ["item__meeting", "item__incident", "lead_department"]
+    search_fields = ["item__incident__code"]

@@ -1,1 +1,0 @@
-"""The street office's writes, one module per subdomain (meetings: governance.services.meetings)."""
