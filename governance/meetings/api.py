@@ -19,21 +19,6 @@ from grids.access import ScopedAPIMixin
 from grids.models import Department, User
 
 
-def refused(error: services.MeetingError) -> Response:
-    body = {"detail": error.message, "code": error.code}
-    if isinstance(error, services.PublishFailed):
-        body.update(item=error.item_id, number=error.number, reason=error.reason)
-    code = status.HTTP_403_FORBIDDEN if error.code == "forbidden" else status.HTTP_409_CONFLICT
-    return Response(body, status=code)
-
-
-class MeetingErrorsMixin:
-    def handle_exception(self, exc):
-        if isinstance(exc, services.MeetingError):
-            return refused(exc)
-        return super().handle_exception(exc)
-
-
 # --- meetings ------------------------------------------------------------------------------------
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -149,7 +134,7 @@ class ReorderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.IntegerField())
 
 
-class MeetingViewSet(MeetingErrorsMixin, ScopedAPIMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(ScopedAPIMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Joint meetings. POST prepares one (street office); PATCH changes its details; POST
     {id}/start/, {id}/publish/, {id}/refresh/, {id}/reorder/ run it."""
 
@@ -253,7 +238,7 @@ class MoveSerializer(serializers.Serializer):
     offset = serializers.IntegerField(min_value=-1000, max_value=1000)
 
 
-class AgendaItemViewSet(MeetingErrorsMixin, ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AgendaItemViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Agenda items. POST adds a case by hand (with a reason); POST {id}/withdraw/ removes it
     (with a reason); POST {id}/move/ moves it up (-1) or down (+1)."""
 
@@ -302,7 +287,7 @@ class DecisionWriteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class DecisionViewSet(MeetingErrorsMixin, ScopedAPIMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+class DecisionViewSet(ScopedAPIMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                       viewsets.ReadOnlyModelViewSet):
     """Meeting decisions with their outcome. POST records (or changes) the decision on an item of a
     meeting in session; DELETE takes it back. Both refused (409) once the minutes are published."""

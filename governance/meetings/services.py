@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from casework.errors import Forbidden, Refused
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -38,19 +39,17 @@ from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import Department, User
 from grids.notifications import notify
 from incidents.services import ActionRefused
-from incidents.services.timeline import street_office
+from grids.people import street_office
 
 MAX_NOTE = 2000
 MAX_REASON = 300
 
 
-class MeetingError(Exception):
-    """The meeting's state (or the user's role) does not allow this: HTTP 409 (403 if forbidden)."""
+class MeetingError(Refused):
+    """The meeting's state does not allow this: HTTP 409 (casework.http maps it, like every refusal)."""
 
-    def __init__(self, message: str, *, code: str = "conflict"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
+    def __init__(self, message: str, *, code: str = "conflict", **extra):
+        super().__init__(message, code=code, **extra)
 
 
 class PublishFailed(MeetingError):
@@ -61,7 +60,7 @@ class PublishFailed(MeetingError):
         message = _("Item %(number)s (case %(code)s) could not be applied: %(reason)s Nothing was published.") % {
             "number": number, "code": code, "reason": reason,
         }
-        super().__init__(message, code="decision_failed")
+        super().__init__(message, code="decision_failed", item=item.pk, number=number, reason=reason)
         self.item_id = item.pk
         self.number = number
         self.reason = reason
@@ -71,7 +70,7 @@ class PublishFailed(MeetingError):
 
 def _require_street(actor) -> None:
     if not getattr(actor, "sees_everything", False):
-        raise MeetingError(_("Only the street office runs the joint meetings."), code="forbidden")
+        raise Forbidden(_("Only the street office runs the joint meetings."))
 
 
 def _lock(meeting_id, actor) -> Meeting:

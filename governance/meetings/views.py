@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from casework.errors import Forbidden, Refused
+from casework.http import forbid, refusal_message
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,22 +42,14 @@ def _require_street(request) -> None:
         raise PermissionDenied(_("Only the street office runs the joint meetings."))
 
 
-def _messages_of(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(str(m) for group in error.message_dict.values() for m in group)
-    return " ".join(str(m) for m in error.messages)
-
-
 def _attempt(request, action: Callable, *args, **kwargs):
     """Run a service; its refusal becomes a message on the next page (403 when forbidden)."""
     try:
         return action(*args, **kwargs), True
-    except services.MeetingError as error:
-        if error.code == "forbidden":
-            raise PermissionDenied(error.message) from None
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, _messages_of(error))
+    except Forbidden as error:
+        raise forbid(error) from None
+    except (Refused, ValidationError) as error:
+        messages.error(request, refusal_message(error))
     return None, False
 
 
@@ -185,9 +179,9 @@ def meeting_publish(request, pk: int):
     except services.PublishFailed as failed:
         messages.error(request, failed.message)
         return redirect(_detail(meeting, failed=failed.item_id))
-    except services.MeetingError as error:
-        if error.code == "forbidden":
-            raise PermissionDenied(error.message) from None
+    except Forbidden as error:
+        raise forbid(error) from None
+    except Refused as error:
         messages.error(request, error.message)
         return redirect(_detail(meeting))
     messages.success(request, _("The minutes are published and every decision was applied to its case."))
