@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from casework.photos import MAX_PHOTOS
 from grids.choices import Role
 from grids.models import Department, GridCell, User
 from incidents.choices import Action, Severity
-from incidents.services.photos import MAX_PHOTOS
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.photos import MAX_PHOTOS
 from grids.access import get_visible_or_404
 from grids.choices import Role
 from grids.models import Department, GridCell, Notification
@@ -41,7 +42,6 @@ from incidents.forms import (
     dispatch_handlers,
 )
 from incidents.models import Incident, IncidentPhoto, PhotoKind
-from incidents.services.photos import MAX_PHOTOS
 from incidents.templatetags.incident_tags import since
 
 PAGE_SIZE = 50

@@ -17,13 +17,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.photos import attach_photos, clean_photos, files_discarded_on_error
 from grids.choices import Role
 from grids.models import Department, User
 from incidents.choices import AUTO_DISPUTE_AFTER_RETURNS, TRANSITIONS, Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent, PhotoKind
 from incidents.services import clock
 from incidents.services.errors import ActionRefused
-from incidents.services.photos import attach_photos, clean_photos, files_discarded_on_error
 from incidents.services.timeline import (
     cell_workers,
     department_handlers,
@@ -389,7 +389,8 @@ def apply_action(
         move = HANDLERS[action](incident, actor, params, now)
         incident.save(update_fields=CASE_FIELDS)
         if photos:
-            attach_photos(incident, photos, kind=PHOTO_KIND.get(action, PhotoKind.REPORT), uploaded_by=actor)
+            attach_photos(incident.photos.model, photos, uploaded_by=actor, incident=incident,
+                          kind=PHOTO_KIND.get(action, PhotoKind.REPORT))
         data = {**(move.data or {}), **(event_data or {})}
         if photos:
             data["photos"] = len(photos)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from casework.photos import MAX_EDGE
 from incidents.choices import Action, Status
 from incidents.models import Incident, IncidentPhoto, PhotoKind
-from incidents.services.photos import MAX_EDGE
 from tests.incidents.factories import centre, jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +160,8 @@ def test_a_failed_action_removes_its_photo_files_and_keeps_the_earlier_ones(worl
 def test_files_of_a_successful_inner_change_go_when_the_enclosing_block_fails(world, cats, settings):
     from django.db import transaction
 
+    from casework.photos import files_discarded_on_error
     from incidents.services import report_incident
-    from incidents.services.photos import files_discarded_on_error
 
     latitude, longitude = centre(world.cell_a1x)
     with pytest.raises(Boom), files_discarded_on_error(), transaction.atomic():
