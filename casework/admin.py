@@ -1,4 +1,5 @@
-"""Django admin for the shared machinery: the work calendar."""
+"""Django admin for the shared machinery: the work calendar, and the read-only bases every app's
+admin uses for rows that only services write (timelines, clocks, photos, minutes)."""
 
 from django import forms
 from django.contrib import admin
@@ -7,6 +8,38 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.calendar import bump_calendar_version
 from casework.models import CalendarDay, CalendarYear, WorkingPeriod
+
+# --- read-only bases ---------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shown, never added to, changed or deleted from admin."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted from admin: the rows change only through services."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 # --- the work calendar -------------------------------------------------------------------------
 

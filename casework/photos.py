@@ -14,12 +14,16 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from casework.models import PhotoBase
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +80,7 @@ def clean_photos(uploads) -> list[ContentFile]:
 
 
 # The files written inside the innermost `files_discarded_on_error()` block of this thread/task.
-_written: ContextVar[list[str] | None] = ContextVar("incident_photo_files", default=None)
+_written: ContextVar[list[str] | None] = ContextVar("photo_files", default=None)
 
 
 @contextmanager
@@ -107,14 +111,18 @@ def files_discarded_on_error() -> Iterator[None]:
         outer.extend(mine)
 
 
-def attach_photos(incident, uploads: list[ContentFile], *, kind: str, uploaded_by) -> list:
-    """Store photos already passed through clean_photos()."""
-    from incidents.models import IncidentPhoto
+def attach_photos(model: type[PhotoBase], uploads: list[ContentFile], *, uploaded_by, **fields) -> list[PhotoBase]:
+    """Store photos already passed through clean_photos() as rows of `model` (a PhotoBase).
 
+    `fields` are the row's own fields (its case, its kind), e.g.
+    ``attach_photos(IncidentPhoto, cleaned, uploaded_by=user, incident=case, kind=PhotoKind.REPORT)``.
+    Each file is written before its row is saved (the upload path may read the row's fields),
+    and is noted for the enclosing files_discarded_on_error() block.
+    """
     photos = []
     written = _written.get()
     for content in uploads:
-        photo = IncidentPhoto(incident=incident, kind=kind, uploaded_by=uploaded_by)
+        photo = model(uploaded_by=uploaded_by, **fields)
         photo.image.save(content.name, content, save=False)
         if written is not None:
             written.append(photo.image.name)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import ReadOnlyInline
 from incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, StageDeadline, StageLimit
 
 # --- categories and their time limits ----------------------------------------------------------
@@ -49,22 +50,6 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 # --- cases: read-mostly; the loop is run by incidents.services, never from here ----------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Shown, never added to, changed or deleted from admin."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class IncidentEventInline(ReadOnlyInline):

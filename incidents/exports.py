@@ -1,9 +1,10 @@
 """Excel export of a (filtered, scoped) case list.
 
 Rows are read with `.values()` (one query, no photos or events) and written with openpyxl's
-write-only workbook. Text a user typed can start with `=`, `+`, `-` or `@`, which a spreadsheet
-would run as a formula (CSV/formula injection); such cells are written as text with a leading
-apostrophe, and every text cell is typed as a string explicitly.
+write-only workbook. Every cell goes through casework.spreadsheets.safe_cell: text a user typed
+can start with `=`, `+`, `-` or `@`, which a spreadsheet would run as a formula (CSV/formula
+injection); such cells are written as text with a leading apostrophe, and every text cell is typed
+as a string explicitly.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from casework.spreadsheets import CONTENT_TYPE as CONTENT_TYPE
+from casework.spreadsheets import safe_cell, safe_text
 from incidents.choices import Escalation, Severity, Status
 
 EXPORT_LIMIT = 50_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (header, .values() field); the lazy headers take the language of the request that builds the sheet.
 COLUMNS = [
@@ -52,27 +51,6 @@ COLUMNS = [
 def headers() -> list[str]:
     """The column headers in the active language."""
     return [str(header) for header, _field in COLUMNS]
-
-
-def safe_text(value: str) -> str:
-    """Text as it must go into a cell: no characters XML forbids, never the start of a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_cell(sheet, value):
-    """A write-only cell: text stays text (never a formula), times in local wall-clock time."""
-    if isinstance(value, datetime):
-        # Excel has no time zones: write local (Asia/Shanghai) wall-clock time.
-        value = timezone.localtime(value).replace(tzinfo=None)
-    cell = WriteOnlyCell(sheet, value=safe_text(value) if isinstance(value, str) else value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
 
 
 def _display(field: str, value):

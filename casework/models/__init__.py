@@ -1,8 +1,15 @@
 from casework.models.calendar import CalendarDay, CalendarYear, DayKind, WorkingPeriod
+from casework.models.numbering import SequenceBase
+from casework.models.photos import PhotoBase
+from casework.models.timeline import AppendOnlyQuerySet, TimelineEventBase
 
 __all__ = [
+    "AppendOnlyQuerySet",
     "CalendarDay",
     "CalendarYear",
     "DayKind",
+    "PhotoBase",
+    "SequenceBase",
+    "TimelineEventBase",
     "WorkingPeriod",
 ]

@@ -18,7 +18,6 @@ from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.access import ScopedAPIMixin
 from grids.models import Department, User
 
-
 # --- meetings ------------------------------------------------------------------------------------
 
 class MeetingSerializer(serializers.ModelSerializer):

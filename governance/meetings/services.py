@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from casework.errors import Forbidden, Refused
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.errors import Forbidden, Refused
 from governance.meetings import subjects
 from governance.meetings.agenda import agenda_candidates, week_of
 from governance.meetings.choices import (
@@ -38,8 +38,8 @@ from governance.meetings.choices import (
 from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import Department, User
 from grids.notifications import notify
-from incidents.services import ActionRefused
 from grids.people import street_office
+from incidents.services import ActionRefused
 
 MAX_NOTE = 2000
 MAX_REASON = 300

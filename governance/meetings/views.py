@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from casework.errors import Forbidden, Refused
-from casework.http import forbid, refusal_message
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.errors import Forbidden, Refused
+from casework.http import forbid, refusal_message
 from governance.meetings import exports as meetings_exports
 from governance.meetings import forms, selectors, services
 from governance.meetings.agenda import follow_up, week_of

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.models import PhotoBase, SequenceBase, TimelineEventBase
 from casework.models.stages import ClockedBase, StageRunBase
 from grids.models.scoping import ScopedQuerySet
 from incidents.choices import EventKind, Severity, Source, Stage, Status
@@ -129,46 +130,21 @@ class StageDeadline(StageRunBase):
         indexes = [models.Index(fields=["incident", "finished_at"], name="deadline_current")]
 
 
-class IncidentEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The case timeline is append-only: events are never updated.")
-
-    def delete(self):
-        raise TypeError("The case timeline is append-only: events are never deleted.")
-
-
-class IncidentEvent(models.Model):
-    """One line of a case's timeline. Append-only: never updated, never deleted."""
+class IncidentEvent(TimelineEventBase):
+    """One line of a case's timeline. Append-only: never updated, never deleted (TimelineEventBase)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
     from_status = models.CharField(_("status before"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("status after"), max_length=16, choices=Status.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("event data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), db_index=True)
 
-    objects = IncidentEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TimelineEventBase.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["incident", "created_at"], name="event_incident_time"),
             models.Index(fields=["kind", "created_at"], name="event_kind_time"),
         ]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The case timeline is append-only: events are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The case timeline is append-only: events are never deleted.")
 
 
 class PhotoKind(models.TextChoices):
@@ -181,29 +157,21 @@ def photo_path(instance, filename: str) -> str:
     return f"incidents/{instance.incident.reported_at:%Y/%m}/{instance.incident.code}/{filename}"
 
 
-class IncidentPhoto(models.Model):
+class IncidentPhoto(PhotoBase):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.REPORT)
     image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(PhotoBase.Meta):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-        ordering = ["created_at", "pk"]
 
 
-class CaseSequence(models.Model):
+class CaseSequence(SequenceBase):
     """The last number handed out for a case-code prefix and year (locked while incremented)."""
 
     prefix = models.CharField(_("case code prefix"), max_length=8)
-    year = models.PositiveSmallIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
-    class Meta:
+    class Meta(SequenceBase.Meta):
         verbose_name = _("case number sequence")
         verbose_name_plural = _("case number sequences")
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="casesequence_unique")]

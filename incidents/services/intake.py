@@ -6,17 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.errors import Forbidden
+from casework.numbering import next_number
 from casework.photos import attach_photos, clean_photos, files_discarded_on_error
 from grids.choices import Role
 from grids.models import GridCell
 from grids.services import locate_cell
 from incidents.choices import STAGE_OF_STATUS, EventKind, Severity, Source, Status
-from incidents.models import CaseSequence, Category, Incident, IncidentEvent, PhotoKind
+from incidents.models import CaseSequence, Category, Incident, IncidentEvent, IncidentPhoto, PhotoKind
 from incidents.services.clock import CASE_CLOCK as CLOCK
 from incidents.services.timeline import record, tell, zone_leaders
 
@@ -37,14 +38,7 @@ def next_code(prefix: str, now: datetime) -> str:
     the number as late as possible (docs/performance.md, intake).
     """
     year = timezone.localtime(now).year
-    table = connection.ops.quote_name(CaseSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [prefix, year],
-        )
-        last = cursor.fetchone()[0]
+    last = next_number(CaseSequence, prefix=prefix, year=year)
     return f"{prefix}{year}{last:06d}"
 
 
@@ -146,7 +140,8 @@ def report_incident(
     incident.save()
     CLOCK.record_run(incident, limit, now)
     if cleaned:
-        attach_photos(incident, cleaned, kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT, uploaded_by=reporter)
+        attach_photos(IncidentPhoto, cleaned, uploaded_by=reporter, incident=incident,
+                      kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT)
     event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status,
                    data={"photos": len(cleaned), "fixed_on_spot": fixed_on_spot}, at=now)
     tell(leaders, incident, event)
@@ -160,6 +155,6 @@ def link_report(*, reporter, incident: Incident, note: str = "", photos=None, no
     now = now or timezone.now()
     cleaned = clean_photos(photos)
     if cleaned:
-        attach_photos(incident, cleaned, kind=PhotoKind.REPORT, uploaded_by=reporter)
+        attach_photos(IncidentPhoto, cleaned, uploaded_by=reporter, incident=incident, kind=PhotoKind.REPORT)
     return record(incident, EventKind.LINKED, actor=reporter, note=(note or "").strip()[:2000],
                   data={"photos": len(cleaned)}, at=now)

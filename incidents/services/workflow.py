@@ -21,7 +21,7 @@ from casework.photos import attach_photos
 from grids.choices import Role
 from grids.models import Department, User
 from incidents.choices import AUTO_DISPUTE_AFTER_RETURNS, TRANSITIONS, Action, EventKind, Status
-from incidents.models import Incident, IncidentEvent, PhotoKind
+from incidents.models import Incident, IncidentEvent, IncidentPhoto, PhotoKind
 from incidents.services.clock import CASE_CLOCK as CLOCK
 from incidents.services.timeline import (
     cell_workers,
@@ -274,7 +274,7 @@ PHOTO_KIND = {Action.HANDLE: PhotoKind.HANDLE, Action.VERIFY: PhotoKind.VERIFY}
 
 
 def _attach(incident: Incident, photos: list, *, action: str, actor) -> None:
-    attach_photos(incident, photos, kind=PHOTO_KIND.get(action, PhotoKind.REPORT), uploaded_by=actor)
+    attach_photos(IncidentPhoto, photos, uploaded_by=actor, incident=incident, kind=PHOTO_KIND.get(action, PhotoKind.REPORT))
 
 
 def _after(incident: Incident, move: Move, event, step: Step) -> None:

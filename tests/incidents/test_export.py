@@ -107,12 +107,6 @@ def test_every_text_cell_is_typed_as_a_string(world, cats, page_for):
                 assert cell.data_type == "s", (cell.coordinate, cell.value)
 
 
-def test_safe_text_drops_characters_xml_forbids():
-    assert exports.safe_text("a\x00b\x07c") == "abc"
-    assert exports.safe_text("-5") == "'-5"
-    assert exports.safe_text("正常") == "正常"
-
-
 def test_headers_follow_the_language(world, cats, page_for, monkeypatch):
     english = page_for(world.users.zone_leader)
     english.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

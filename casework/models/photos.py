@@ -1,0 +1,26 @@
+"""The photo row every kind of case stores (casework.photos writes it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PhotoBase(models.Model):
+    """A stored photo: the JPEG that casework.photos.clean_photo() made, its size, who and when.
+
+    A client adds the FK to its case (and a kind, if it has kinds) and overrides `image` to give
+    it its own `upload_to`; `casework.photos.attach_photos(Model, uploads, uploaded_by=…, **fields)`
+    creates the rows.
+    """
+
+    image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
