@@ -257,7 +257,7 @@ def bulk_dispatch(request):
             services.apply_action(
                 incident_id, actor=request.user, action=Action.DISPATCH, params={"department": form.cleaned_data["department"]}
             )
-        except services.ActionRefused as refused:
+        except services.Refused as refused:
             messages.error(request, f"{code}: {refused.message}")
         except ValidationError as error:
             messages.error(request, f"{code}: {' '.join(error.messages)}")
@@ -370,7 +370,7 @@ def act(request, pk: int):
     try:
         _parse_inputs(action, params)
         services.apply_action(pk, actor=request.user, action=action, params=params, photos=request.FILES.getlist("photos"))
-    except services.ActionRefused as refused:
+    except services.Refused as refused:
         messages.error(request, refused.message)
         return redirect(_next_url(request, back))
     except ValidationError as error:

@@ -39,7 +39,6 @@ from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import Department, User
 from grids.notifications import notify
 from grids.people import street_office
-from incidents.services import ActionRefused
 
 MAX_NOTE = 2000
 MAX_REASON = 300
@@ -464,7 +463,7 @@ def publish_minutes(meeting_id, *, actor, now: datetime | None = None) -> Meetin
                 continue  # not decided: it goes on the next agenda
             try:
                 subjects.subject_of(item).apply_decision(decision, meeting, actor=actor, now=now)
-            except (ActionRefused, ValidationError, Http404) as error:
+            except (Refused, ValidationError, Http404) as error:
                 # Leaving the atomic block with this error rolls back every decision applied so far.
                 raise PublishFailed(item, number, _reason(error)) from error
             decision.applied_at = now

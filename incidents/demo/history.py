@@ -36,7 +36,7 @@ from grids.models import Department, GridCell, Notification, User
 from incidents.choices import Action, Escalation, Status
 from incidents.demo.plan import REPORT, CasePlan, Cast, CategoryInfo, CellInfo, Planner, Step
 from incidents.models import Category, Incident, IncidentEvent
-from incidents.services import ActionRefused, apply_action, escalate_overdue, report_incident
+from incidents.services import Refused, apply_action, escalate_overdue, report_incident
 
 SWEEP_EVERY = timedelta(hours=2)
 READ_AFTER = timedelta(days=3)  # notifications older than this (in simulated time) count as read
@@ -276,7 +276,7 @@ def _replay(plans: list[CasePlan], *, now: datetime, stdout: TextIO | None) -> d
                 case_ids[n] = incident.pk
             else:
                 incident = apply_action(case_ids[n], actor=step.actor, action=step.action, params=step.params, now=at)
-        except (ActionRefused, ValidationError, Http404) as error:
+        except (Refused, ValidationError, Http404) as error:
             broken[f"{plan.path}:{step.action}"] += 1
             _say(stdout, f"  step refused ({plan.path}, {step.action}): {error}")
             dead.add(n)

@@ -1,6 +1,7 @@
 """Every write on cases, as named verbs (ARCHITECTURE.md). Import from here."""
 
 from casework.errors import Forbidden, Refused
+from incidents.services.decisions import assign_by_decision
 from incidents.services.escalation import escalate_overdue
 from incidents.services.intake import link_report, may_report, report_incident
 from incidents.services.verbs import (
@@ -18,11 +19,8 @@ from incidents.services.verbs import (
 )
 from incidents.services.workflow import apply_action, available_actions, refusal
 
-# The case loop's name for the shared refusal (HTTP 409); callers may catch either name.
-ActionRefused = Refused
-
 __all__ = [
-    "ActionRefused", "Forbidden", "Refused", "accept_case", "apply_action", "available_actions", "close_case", "comment_case",
+    "Forbidden", "Refused", "accept_case", "assign_by_decision", "apply_action", "available_actions", "close_case", "comment_case",
     "dispatch_case", "dispute_case", "escalate_overdue", "handle_case", "link_report", "may_report", "refusal", "register_case",
     "reject_case", "report_incident", "return_case", "verify_case", "void_case",
 ]

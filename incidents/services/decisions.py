@@ -21,10 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.engine import lock
+from casework.errors import Refused
 from incidents.choices import Action, EventKind, Status
 from incidents.models import Incident
-from incidents.services.errors import ActionRefused
-from incidents.services.workflow import apply_action
+from incidents.services.verbs import dispatch_case
+from incidents.services.workflow import CASE_WORKFLOW, apply_action
 
 # The case states in which a meeting can assign a case to a department (a suspended case counts
 # when it was suspended from one of them: the decision resumes it first).
@@ -75,14 +77,14 @@ def assign_by_decision(
     """Dispatch the case to `department` with `deadline`, as a meeting decided.
 
     Takes the case back first where it must (register, resume, dispute), then dispatches it with
-    an EventKind.MEETING_DECISION event holding `event_data`. Raises ActionRefused when the case
-    can no longer be assigned, and whatever `apply_action` raises; on any error nothing changed.
+    an EventKind.MEETING_DECISION event holding `event_data`. Raises Refused when the case
+    can no longer be assigned, Http404 when the actor cannot see it, and whatever `apply_action` raises; on any error nothing changed.
     """
     now = now or timezone.now()
-    incident = Incident.objects.select_for_update(of=("self",)).get(pk=incident_id)
+    incident = lock(CASE_WORKFLOW, incident_id, actor)
     moves = decision_moves(incident.status, incident.resume_status)
     if moves is None:
-        raise ActionRefused(not_assignable(incident))
+        raise Refused(not_assignable(incident))
     taken_up = _("Taken up by %(meeting)s.") % {"meeting": meeting_title}
     for action in moves[:-1]:
         field = "reason" if action == Action.DISPUTE else "note"
@@ -90,8 +92,7 @@ def assign_by_decision(
     text = _("Decided at %(meeting)s.") % {"meeting": meeting_title}
     if note:
         text = f"{text} {note}"
-    return apply_action(
-        incident.pk, actor=actor, action=Action.DISPATCH, now=now,
-        params={"department": department, "deadline": deadline, "note": text},
+    return dispatch_case(
+        incident.pk, actor=actor, department=department, deadline=deadline, note=text, now=now,
         event_kind=EventKind.MEETING_DECISION, event_data=dict(event_data or {}),
     )

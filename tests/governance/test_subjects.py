@@ -8,7 +8,7 @@ from governance.meetings import services as meetings
 from governance.meetings import subjects
 from incidents.choices import Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent
-from incidents.services import ActionRefused
+from incidents.services import Refused
 from incidents.services.decisions import ASSIGNABLE_STATUSES, assign_by_decision, decision_moves, not_assignable
 from tests.governance.conftest import in_days
 
@@ -52,7 +52,7 @@ def test_assign_by_decision_refuses_a_closed_case_and_changes_nothing(world, mak
     case = make_case(Status.CLOSED)
     events = IncidentEvent.objects.filter(incident=case).count()
     assert not_assignable(case)
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         assign_by_decision(
             case.pk, actor=world.users.street, department=world.urban.pk, deadline=in_days(5), meeting_title="M",
         )

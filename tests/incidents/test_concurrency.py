@@ -77,7 +77,7 @@ def test_simultaneous_moves_through_the_service(postgres, world, make_case):
     results = in_threads(len(moves), move)
     done = [r for r in results if isinstance(r, str)]
     # Refused by the table (409), or no longer the department's case once returned (404).
-    assert all(isinstance(r, str | services.ActionRefused | Http404) for r in results), results
+    assert all(isinstance(r, str | services.Refused | Http404) for r in results), results
     case.refresh_from_db()
     events = list(IncidentEvent.objects.filter(incident=case, kind__in=[EventKind.ACCEPT, EventKind.RETURN]).order_by("pk")
                   .values_list("kind", flat=True))
