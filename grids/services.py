@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from grids.geometry import locate_cell_in
+from grids.locator import locate_cell_in
 from grids.models import Community, GridCell
 
 

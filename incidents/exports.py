@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import CONTENT_TYPE as CONTENT_TYPE
 from casework.spreadsheets import safe_cell, safe_text
 from incidents.choices import Escalation, Severity, Status
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from casework.calendar import load_calendar
 from incidents.choices import OPEN_STATUSES
 from incidents.models import Category, Incident, IncidentEvent, StageDeadline
 
@@ -103,7 +104,5 @@ def calendar_gap_years(incident: Incident) -> list[int]:
     """
     if incident.due_at is None:
         return []
-    from casework.calendar import load_calendar
-
     start = min(incident.reported_at, incident.due_at)
     return sorted(load_calendar().uncovered_years(start, incident.due_at))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.photos import MAX_PHOTOS
+from casework.spreadsheets import CONTENT_TYPE as XLSX
 from grids.access import get_visible_or_404
 from grids.choices import Role
 from grids.models import Department, GridCell
@@ -283,7 +284,7 @@ def export(request):
     if queryset.count() > exports.EXPORT_LIMIT:
         messages.error(request, _("More than %(n)s cases: narrow the filter to export.") % {"n": exports.EXPORT_LIMIT})
         return redirect(back)
-    response = HttpResponse(exports.export_cases(queryset), content_type=exports.CONTENT_TYPE)
+    response = HttpResponse(exports.export_cases(queryset), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     return response
 

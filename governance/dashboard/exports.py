@@ -2,7 +2,7 @@
 
 It writes the same `dashboard_report()` the page shows, so the workbook, the page and the API
 agree figure for figure. Names come from the database, so every text cell goes through
-`incidents.exports.safe_text` (never the start of a formula) and is typed as a string.
+`casework.spreadsheets.safe_text` (never the start of a formula) and is typed as a string.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from incidents.exports import CONTENT_TYPE as CONTENT_TYPE
-from incidents.exports import safe_text
+from casework.spreadsheets import safe_cell, safe_text
 
 PERCENT = "0.0%"
 SIGNED = "+0;-0;0"
@@ -36,9 +34,7 @@ class _Sheet:
     def row(self, *values, bold: bool = False, percent: tuple[int, ...] = (), formats: dict[int, str] | None = None) -> None:
         cells = []
         for index, value in enumerate(values):
-            cell = WriteOnlyCell(self.sheet, value=safe_text(value) if isinstance(value, str) else value)
-            if isinstance(value, str):
-                cell.data_type = "s"
+            cell = safe_cell(self.sheet, value)
             if bold:
                 cell.font = Font(bold=True)
             if index in percent and isinstance(value, float):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.dashboard import exports as dashboard_exports
 from governance.dashboard.report import dashboard_report
 from governance.dashboard.selectors import PRESETS, can_view_dashboard, period_from, resolve_scope
@@ -90,6 +91,6 @@ def export(request, zone_id: int | None = None):
     if errors:
         return HttpResponse(" ".join(m for messages in errors.values() for m in messages), status=400, content_type="text/plain")
     report = dashboard_report(request.user, scope, period)
-    response = HttpResponse(dashboard_exports.export_report(report), content_type=dashboard_exports.CONTENT_TYPE)
+    response = HttpResponse(dashboard_exports.export_report(report), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{dashboard_exports.filename(report)}"'
     return response

@@ -4,18 +4,8 @@ cases; an admin form would bypass both."""
 
 from django.contrib import admin
 
+from casework.admin import ReadOnlyModelAdmin
 from governance.meetings.models import AgendaItem, Decision, Meeting
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -32,7 +22,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "held_at", "place", "chair", "status", "published_at"]
     list_filter = ["kind", "status", "year"]
     date_hierarchy = "held_at"
@@ -41,7 +31,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(ReadOnlyAdmin):
+class AgendaItemAdmin(ReadOnlyModelAdmin):
     list_display = ["meeting", "position", "incident", "reason", "withdrawn_at"]
     list_filter = ["reason"]
     list_select_related = ["meeting", "incident"]
@@ -49,7 +39,7 @@ class AgendaItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyModelAdmin):
     list_display = ["item", "lead_department", "deadline", "applied_at"]
     list_filter = ["lead_department"]
     list_select_related = ["item__meeting", "item__incident", "lead_department"]

@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from casework.spreadsheets import safe_cell, safe_text
 from governance.meetings.choices import ItemReason, Outcome
 from governance.meetings.selectors import with_outcomes
 from incidents.choices import Status
-from incidents.exports import CONTENT_TYPE as CONTENT_TYPE
-from incidents.exports import safe_cell, safe_text
 
 HEADERS = [
     gettext_lazy("Meeting"),

@@ -51,6 +51,10 @@ class MeetingError(Refused):
         super().__init__(message, code=code, **extra)
 
 
+class MeetingForbidden(Forbidden, MeetingError):
+    """Only the street office runs the joint meetings: HTTP 403."""
+
+
 class PublishFailed(MeetingError):
     """One decision could not be applied; the whole publication was rolled back."""
 
@@ -69,7 +73,7 @@ class PublishFailed(MeetingError):
 
 def _require_street(actor) -> None:
     if not getattr(actor, "sees_everything", False):
-        raise Forbidden(_("Only the street office runs the joint meetings."))
+        raise MeetingForbidden(_("Only the street office runs the joint meetings."))
 
 
 def _lock(meeting_id, actor) -> Meeting:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
+from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.meetings import exports as meetings_exports
 from governance.meetings import forms, selectors, services
 from governance.meetings.agenda import follow_up, week_of
@@ -340,6 +341,6 @@ class DecisionListView(FilteredListView):
 @require_GET
 def decision_export(request):
     content = meetings_exports.export_decisions(selectors.decision_list(request.user))
-    response = HttpResponse(content, content_type=meetings_exports.CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{meetings_exports.ledger_filename()}"'
     return response

@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grids.choices import CommunityKind, DepartmentKind
+from grids.geometry import derive_extent, validate_cell
 from grids.models.scoping import ScopedQuerySet
 
 
@@ -175,13 +176,9 @@ class GridCell(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
-        from grids.geometry import validate_cell
-
         validate_cell(self)
 
     def save(self, *args, **kwargs) -> None:
-        from grids.geometry import derive_extent
-
         derive_extent(self)
         super().save(*args, **kwargs)
 

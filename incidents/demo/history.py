@@ -34,6 +34,7 @@ from casework.calendar import pinned_calendar
 from grids.choices import CommunityPost, Role
 from grids.models import Department, GridCell, Notification, User
 from incidents.choices import Action, Escalation, Status
+from incidents.demo.categories import SUBCATEGORIES
 from incidents.demo.plan import REPORT, CasePlan, Cast, CategoryInfo, CellInfo, Planner, Step
 from incidents.models import Category, Incident, IncidentEvent
 from incidents.services import Refused, apply_action, escalate_overdue, report_incident
@@ -127,8 +128,6 @@ def _load_world() -> tuple[list[CellInfo], Cast]:
 
 
 def _load_categories() -> list[CategoryInfo]:
-    from incidents.demo.categories import SUBCATEGORIES
-
     weights = {row.code: row.weight for row in SUBCATEGORIES}
     fallback = Department.objects.filter(slug="comprehensive").first() or Department.objects.order_by("sort").first()
     infos = []

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import PhotoBase, SequenceBase, TimelineEventBase
 from casework.models.stages import ClockedBase, StageRunBase
 from grids.models.scoping import ScopedQuerySet
-from incidents.choices import EventKind, Severity, Source, Stage, Status
+from incidents.choices import OPEN_STATUSES, EventKind, Severity, Source, Stage, Status
 
 
 class IncidentQuerySet(ScopedQuerySet):
@@ -30,8 +30,6 @@ class IncidentQuerySet(ScopedQuerySet):
         return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
 
     def open(self) -> IncidentQuerySet:
-        from incidents.choices import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now) -> IncidentQuerySet:
@@ -112,8 +110,6 @@ class Incident(ClockedBase):
 
     @property
     def is_open(self) -> bool:
-        from incidents.choices import OPEN_STATUSES
-
         return self.status in OPEN_STATUSES
 
 

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from grids import geometry
-from grids.geometry import derive_extent, locate_cell_id, parse_polygon
+from grids import locator
+from grids.geometry import derive_extent, parse_polygon
+from grids.locator import locate_cell_id
 from grids.models import GridCell
 from grids.services import grid_cell_save, locate_cell
 from tests import factories as f
@@ -25,9 +26,9 @@ def _english_and_fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _no_index_between_tests():
     # The index is a process-wide cache; each test starts without one so none sees another's cells.
-    geometry._index = None
+    locator._index = None
     yield
-    geometry._index = None
+    locator._index = None
 
 
 # The world's cells are 0.005° squares with south-west corners at
@@ -189,7 +190,7 @@ def test_parse_polygon_returns_the_shape():
 
 
 def test_locate_within_a_scoped_queryset(world, django_assert_num_queries):
-    from grids.geometry import locate_cell_in
+    from grids.locator import locate_cell_in
 
     mine = GridCell.objects.visible_to(world.users.worker)
     assert locate_cell_in(mine, 36.0025, 120.0025) == world.cell_a1x

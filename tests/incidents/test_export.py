@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from casework.spreadsheets import CONTENT_TYPE as XLSX
 from incidents import exports, services
 from incidents.choices import Stage
 from incidents.models import Category, StageLimit
@@ -40,7 +41,7 @@ def report(world, category, description="燃气味", *, reporter=None, point=INS
 
 def sheet_rows(response) -> list[tuple]:
     assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"] == exports.CONTENT_TYPE
+    assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"].startswith('attachment; filename="cases-')
     workbook = load_workbook(io.BytesIO(response.content))
     return list(workbook.active.iter_rows(values_only=True))
