@@ -25,6 +25,7 @@ from casework.photos import MAX_PHOTOS
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from grids.access import get_visible_or_404
 from grids.choices import Role
+from grids.listing import FilteredListView
 from grids.models import Department, GridCell
 from grids.services import locate_cell
 from grids.templatetags.grid_tags import since
@@ -79,20 +80,39 @@ def queue_filter_data(request):
     return data
 
 
-def _filtered(request, base, shown=SHOWN_FILTERS) -> tuple[IncidentFilter, dict]:
-    """The queue's FilterSet, and what its form needs: which fields to show, which to carry."""
-    data = queue_filter_data(request)
-    filterset = IncidentFilter(data, queryset=base, request=request)
-    fields = filterset.form.fields
-    fields["status"].widget.attrs["size"] = 4
-    for name in ("reported_after", "reported_before"):
-        fields[name].widget.input_type = "date"  # the phone's date picker
-    # A TypedChoiceField has no empty choice: without one the form would submit "on time".
-    if fields["escalation"].choices and fields["escalation"].choices[0][0] != "":
-        fields["escalation"].choices = [("", "---------"), *fields["escalation"].choices]
-    carried = [(name, value) for name in data if name in fields and name not in shown for value in data.getlist(name) if value]
-    labels = sorted({str(fields[name].label) for name, _value in carried})
-    return filterset, {"shown_filters": shown, "carried_filters": carried, "carried_labels": labels}
+class CaseListView(FilteredListView):
+    """The case queues: the API's IncidentFilter over the user's cases, open ones by default; the
+    form shows `shown` and carries the other filters a link brought (the dashboard's drill-downs)."""
+
+    filterset_class = IncidentFilter
+    lenient_pages = True
+    context_object_name = "cases"
+    shown = SHOWN_FILTERS
+
+    def scoped_queryset(self):
+        return selectors.case_list(self.request.user)
+
+    def filter_data(self):
+        return queue_filter_data(self.request)
+
+    def get_filterset(self, queryset):
+        filterset = IncidentFilter(self.filter_data(), queryset=queryset, request=self.request)
+        fields = filterset.form.fields
+        fields["status"].widget.attrs["size"] = 4
+        for name in ("reported_after", "reported_before"):
+            fields[name].widget.input_type = "date"  # the phone's date picker
+        # A TypedChoiceField has no empty choice: without one the form would submit "on time".
+        if fields["escalation"].choices and fields["escalation"].choices[0][0] != "":
+            fields["escalation"].choices = [("", "---------"), *fields["escalation"].choices]
+        return filterset
+
+    def get_extra_context(self, context: dict) -> dict:
+        data, fields = self.filterset.data, self.filterset.form.fields
+        carried = [
+            (name, value) for name in data if name in fields and name not in self.shown for value in data.getlist(name) if value
+        ]
+        labels = sorted({str(fields[name].label) for name, _value in carried})
+        return {"shown_filters": self.shown, "carried_filters": carried, "carried_labels": labels}
 
 
 def _bad_coordinates(request) -> tuple[float, float] | None:
@@ -221,19 +241,22 @@ def mine(request):
     return render(request, "incidents/mine.html", {"page_obj": page, "cases": page.object_list, "show": show})
 
 
-@login_required
-def queue(request):
+class QueueView(CaseListView):
     """The zone leader's queue (the street office's over the whole sub-district), with bulk dispatch."""
-    filterset, form_context = _filtered(request, selectors.case_list(request.user))
-    page = _page(request, filterset.qs, PAGE_SIZE)
-    departments = _departments()
-    context = {
-        "filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count,
-        "bulk_form": BulkDispatchForm(departments=departments),
-        "can_dispatch": request.user.sees_everything or request.user.role == Role.ZONE_LEADER,
-        "export_query": queue_filter_data(request).urlencode(), **form_context,
-    }
-    return render(request, "incidents/queue.html", context)
+
+    template_name = "incidents/queue.html"
+
+    def get_extra_context(self, context: dict) -> dict:
+        user = self.request.user
+        return {
+            **super().get_extra_context(context),
+            "bulk_form": BulkDispatchForm(departments=_departments()),
+            "can_dispatch": user.sees_everything or user.role == Role.ZONE_LEADER,
+            "export_query": queue_filter_data(self.request).urlencode(),
+        }
+
+
+queue = QueueView.as_view()
 
 
 @login_required
@@ -289,16 +312,22 @@ def export(request):
     return response
 
 
-@login_required
-def department_queue(request):
+class DepartmentQueueView(CaseListView):
     """Cases dispatched to the user's department (visible_to restricts), open ones by default."""
-    if request.user.role != Role.DEPARTMENT:
-        return redirect("incidents:queue")
+
+    template_name = "incidents/department.html"
     shown = tuple(name for name in SHOWN_FILTERS if name != "department")
-    filterset, form_context = _filtered(request, selectors.case_list(request.user).select_related("assignee"), shown)
-    page = _page(request, filterset.qs, PAGE_SIZE)
-    context = {"filter": filterset, "page_obj": page, "cases": page.object_list, "total": page.paginator.count, **form_context}
-    return render(request, "incidents/department.html", context)
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role != Role.DEPARTMENT:
+            return redirect("incidents:queue")
+        return super().get(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().select_related("assignee")
+
+
+department_queue = DepartmentQueueView.as_view()
 
 
 # --- The case page -----------------------------------------------------------------------------------
