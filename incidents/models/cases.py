@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import PhotoBase, SequenceBase, TimelineEventBase
-from casework.models.stages import ClockedBase, StageRunBase
+from casework.models import ClockedBase, PhotoBase, SequenceBase, StageRunBase, TimelineEventBase
 from grids.models.scoping import ScopedQuerySet
 from incidents.choices import OPEN_STATUSES, EventKind, Severity, Source, Stage, Status
 
