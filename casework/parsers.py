@@ -27,7 +27,7 @@ def text(value, *, field: str, label: str, required: bool = False, max_length: i
     if required and not value:
         raise ValidationError({field: _("%(field)s is required.") % {"field": label}})
     if len(value) > max_length:
-        raise ValidationError({field: _("At most %(n)s characters.") % {"n": max_length}})
+        raise ValidationError({field: _("At most %(limit)s characters.") % {"limit": max_length}})
     return value
 
 

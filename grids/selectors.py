@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from casework import parsers
 from grids.choices import Role
-from grids.models import Community, DutyShift, GridCell, TrainingSession, User, Zone
+from grids.models import Community, Department, DutyShift, GridCell, TrainingSession, User, Zone
 
 
 def home_summary(user) -> dict:
@@ -82,3 +84,11 @@ def uncovered_hours_by_community(communities, start: datetime, end: datetime) ->
 
 def worker_counts_by_kind(queryset) -> dict[str, int]:
     return dict(queryset.grid_workers().values_list("worker_kind").annotate(n=Count("pk")).values_list("worker_kind", "n"))
+
+
+def active_department(value, *, field: str = "department") -> Department:
+    """The active department a form or body names (an object or an id), or a ValidationError on `field`."""
+    return parsers.one_of(
+        value, Department.objects.filter(is_active=True), field=field,
+        missing=_("Choose a department."), unknown=_("Unknown department."),
+    )

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework import parsers
 from casework.errors import Forbidden, Refused
 from governance.meetings import subjects
 from governance.meetings.agenda import agenda_candidates, week_of
@@ -39,6 +40,7 @@ from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.models import Department, User
 from grids.notifications import notify
 from grids.people import street_office
+from grids.selectors import active_department
 
 MAX_NOTE = 2000
 MAX_REASON = 300
@@ -100,12 +102,7 @@ def _lock_item(item_id, actor) -> tuple[Meeting, AgendaItem]:
 
 
 def _text(value, *, name: str, required: bool, limit: int, label: str) -> str:
-    value = "" if value is None else str(value).strip()
-    if required and not value:
-        raise ValidationError({name: _("%(field)s is required.") % {"field": label}})
-    if len(value) > limit:
-        raise ValidationError({name: _("At most %(limit)s characters.") % {"limit": limit}})
-    return value
+    return parsers.text(value, field=name, label=label, required=required, max_length=limit)
 
 
 # --- the week and the meeting's number ---------------------------------------------------------
@@ -389,13 +386,6 @@ def start_session(meeting_id, *, actor, now: datetime | None = None) -> Meeting:
     return meeting
 
 
-def _department(value, name: str) -> Department:
-    try:
-        return Department.objects.get(pk=int(getattr(value, "pk", value)), is_active=True)
-    except (TypeError, ValueError, Department.DoesNotExist):
-        raise ValidationError({name: _("Unknown department.")}) from None
-
-
 @transaction.atomic
 def record_decision(
     item_id, *, actor, lead_department, cooperating: Iterable = (), deadline: datetime | None, note: str = "",
@@ -413,8 +403,8 @@ def record_decision(
     refused = subjects.subject_of(item).refuse_decision(subjects.object_of(item))
     if refused:
         raise MeetingError(refused, code="not_assignable")
-    lead = _department(lead_department, "lead_department")
-    partners = {_department(d, "cooperating").pk: d for d in cooperating if d not in (None, "")}
+    lead = active_department(lead_department, field="lead_department")
+    partners = {active_department(d, field="cooperating").pk: d for d in cooperating if d not in (None, "")}
     partners.pop(lead.pk, None)
     if not isinstance(deadline, datetime):
         raise ValidationError({"deadline": _("Enter a date and time, e.g. 2026-12-01T17:30.")})

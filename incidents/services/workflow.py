@@ -20,6 +20,7 @@ from casework.engine import Move, Step
 from casework.photos import attach_photos
 from grids.choices import Role
 from grids.models import Department, User
+from grids.selectors import active_department
 from incidents.choices import AUTO_DISPUTE_AFTER_RETURNS, TRANSITIONS, Action, EventKind, Status
 from incidents.models import Incident, IncidentEvent, IncidentPhoto, PhotoKind
 from incidents.services.clock import CASE_CLOCK as CLOCK
@@ -69,13 +70,6 @@ def _text(params: dict, name: str, *, required: bool, label: str) -> str:
     return parsers.text(params.get(name), field=name, label=label, required=required)
 
 
-def _department(params: dict) -> Department:
-    return parsers.one_of(
-        params.get("department"), Department.objects.filter(is_active=True), field="department",
-        missing=_("Choose a department."), unknown=_("Unknown department."),
-    )
-
-
 def _assignee(params: dict, department: Department, zone_id: int):
     user = parsers.one_of(
         params.get("assignee"), User.objects.filter(is_active=True), field="assignee", required=False,
@@ -120,7 +114,7 @@ def _confirm(step: Step) -> Move:
 
 def _dispatch(step: Step) -> Move:
     incident, params = step.obj, step.params
-    department = _department(params)
+    department = active_department(params.get("department"))
     assignee = _assignee(params, department, incident.zone_id)
     deadline = parsers.future_datetime(params.get("deadline"), field="deadline", now=step.now)
     incident.department = department
