@@ -325,6 +325,9 @@ def _fingerprint() -> tuple:
         return tuple(cursor.fetchone())
 
 
+# The database edges below import the models inside the function on purpose: the arithmetic above
+# stays importable without Django's app registry (the bench's simulator, pure tests). casework.models
+# does not import this module, so no cycle hides here.
 def _fingerprint_statement() -> tuple[str, list]:
     from django.db.models import Case, F, Value, When
     from django.db.models.functions import ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractYear

@@ -129,7 +129,7 @@ class StageClock:
     def _set_due(self, obj, current, now, due, *, extended: bool, extra_working_days: int, cal: WorkCalendar) -> None:
         if extra_working_days:
             due = cal.add(due, extra_working_days, LimitKind.WORKING_DAYS)
-        stage = current.stage if current else obj.stage
+        stage = current.stage if current else (obj.stage or self.stage_of_status.get(getattr(obj, self.status_field), ""))
         ratio = self.limit(obj, stage).warn_ratio
         if current is not None:
             current.due_at = due

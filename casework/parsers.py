@@ -8,7 +8,7 @@ it. Services parse their own input with these; pages and the API send what they 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -18,6 +18,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 MAX_TEXT = 2000
+# How far ahead a deadline may be set (a meeting's or a zone leader's).
+MAX_AHEAD = timedelta(days=366)
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
 
@@ -43,8 +45,12 @@ def boolean(value, *, field: str) -> bool:
 
 def whole_number(value, *, field: str, low: int, high: int, not_a_number: str, out_of_range: str) -> int:
     """An integer within [low, high]; the two messages say what is expected."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a JSON 3.0
     try:
-        number = int(str(value).strip()) if not isinstance(value, bool) else int("x")
+        if isinstance(value, bool | float):
+            raise ValueError(value)
+        number = int(str(value).strip())
     except (TypeError, ValueError):
         raise ValidationError({field: not_a_number}) from None
     if not low <= number <= high:
@@ -65,8 +71,9 @@ def decimal_number(value, *, field: str, low: float, high: float) -> float | Non
     return number
 
 
-def future_datetime(value, *, field: str, now: datetime) -> datetime | None:
-    """An aware datetime after `now`, or None when empty; naive input is read in local time."""
+def future_datetime(value, *, field: str, now: datetime, within: timedelta = MAX_AHEAD) -> datetime | None:
+    """An aware datetime after `now` and no later than `now + within`, or None when empty; naive
+    input is read in local time. The bound keeps every stored time far from datetime's year 9999."""
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -81,12 +88,20 @@ def future_datetime(value, *, field: str, now: datetime) -> datetime | None:
         raise ValidationError({field: _("Enter a date and time, e.g. 2026-12-01T17:30.")})
     if value <= now:
         raise ValidationError({field: _("The deadline must be in the future.")})
+    if value > now + within:
+        raise ValidationError({field: _("The deadline must be within %(days)s days.") % {"days": within.days}})
     return value
 
 
 def pk_of(value) -> int:
-    """The primary key a form (an object) or a body (an id, maybe as text) refers to."""
-    return int(getattr(value, "pk", value))
+    """The primary key a form (an object) or a body (an id, or its decimal digits) refers to;
+    ValueError for anything else (booleans, fractions, infinities, "²")."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and 0 < len(value.strip()) <= 18 and value.strip().isascii() and value.strip().isdecimal():
+        return int(value.strip())
+    raise ValueError(f"not an id: {value!r}")
 
 
 def one_of(value, queryset: QuerySet, *, field: str, missing: str, unknown: str, required: bool = True) -> Model | None:

@@ -249,6 +249,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@grid.example.cn")
+# A hung mail server must not hold the outbox's locked rows (and a worker) for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 # --- Security in production --------------------------------------------------------------------
 if not DEBUG:

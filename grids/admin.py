@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from grids.choices import Role
 from grids.models import (
     Community,
@@ -114,9 +115,9 @@ class DutyShiftAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """What the system wrote, to be looked at: the street office's staff may view it (with or
-    without the model permission), nobody may add, change or delete it here."""
+    without the model permission); nobody may add, change or delete it here (the base's rule)."""
 
     def _street_staff(self, request) -> bool:
         user = request.user
@@ -128,25 +129,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return self._street_staff(request) or super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ReadOnlyInline):
     model = Delivery
     fields = ["channel", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Notification)

@@ -93,7 +93,10 @@ def _attempt(delivery: Delivery, channel: Channel | None, now: datetime) -> None
         delivery.last_error = f"channel {delivery.channel!r} is not configured"
         return
     try:
-        channel.send(delivery.notification)
+        # A savepoint: a channel that fails inside the database (its own bookkeeping, a webhook
+        # log) must not abort the batch's transaction, or its attempt would never be counted.
+        with transaction.atomic():
+            channel.send(delivery.notification)
     except Exception as error:  # whatever a channel raises is one failed try, never the sweep's end
         log.warning("channel %s failed for notification %s", delivery.channel, delivery.notification_id, exc_info=True)
         delivery.last_error = f"{type(error).__name__}: {error}"[:2000]

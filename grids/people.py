@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from grids.choices import Role
 from grids.models import User
 
@@ -57,6 +59,15 @@ def department_handlers_by_zone(pairs: Iterable[tuple[int | None, int | None]]) 
 def department_handlers(department_id: int | None, zone_id: int | None) -> list[int]:
     """Handlers of a department who serve this zone: its zone team there, and its central staff."""
     return department_handlers_by_zone([(department_id, zone_id)])[department_id, zone_id]
+
+
+def handlers_serving_zone(zone_id: int | None):
+    """The handlers (users, any department) who serve a zone: its zone teams and every
+    department's central staff, for a dispatch form's assignee list."""
+    return (
+        _active(Role.DEPARTMENT).filter(department__is_active=True).filter(Q(zone__isnull=True) | Q(zone_id=zone_id))
+        .select_related("department").order_by("department__sort", "department__name", "last_name", "first_name", "username")
+    )
 
 
 def cell_workers_by_cell(cell_ids: Iterable[int]) -> dict[int, list[int]]:

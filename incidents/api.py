@@ -123,6 +123,7 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         })},
     )
     def create(self, request, *args, **kwargs):
+        services.check_reporter(request.user)  # 403 before anything about the body
         serializer = IncidentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

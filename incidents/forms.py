@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casework.photos import MAX_PHOTOS
-from grids.choices import Role
-from grids.models import Department, GridCell, User
+from grids.models import Department, GridCell
+from grids.people import handlers_serving_zone
 from incidents.choices import Action, Severity
 
 
@@ -187,12 +186,7 @@ SIDE_ACTIONS = frozenset({Action.REJECT, Action.RETURN, Action.DISPUTE, Action.S
 
 def dispatch_handlers(zone_id: int) -> list:
     """Department handlers who serve a zone (its zone teams and central staff), for the assignee list."""
-    return list(
-        User.objects.filter(role=Role.DEPARTMENT, is_active=True, department__is_active=True)
-        .filter(Q(zone__isnull=True) | Q(zone_id=zone_id))
-        .select_related("department")
-        .order_by("department__sort", "department__name", "last_name", "first_name", "username")
-    )
+    return list(handlers_serving_zone(zone_id))
 
 
 def action_form(action: str, incident, *, data=None, files=None, departments=(), handlers=()) -> forms.Form:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from incidents import views
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/link/", views.link, name="link"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
+    # The inbox moved to grids (beside its model); old bookmarks still arrive.
+    path("notifications/", RedirectView.as_view(pattern_name="grids:notifications", permanent=True)),
 ]

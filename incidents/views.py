@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.http import forbid, refusal_message
 from casework.photos import MAX_PHOTOS
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from grids.access import get_visible_or_404
@@ -214,8 +215,10 @@ def link(request, pk: int):
     note = request.POST.get("note") or request.POST.get("description") or ""
     try:
         services.link_report(reporter=request.user, incident=incident, note=note, photos=request.FILES.getlist("photos"))
+    except services.Forbidden as error:
+        raise forbid(error) from None
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_message(error))
         return redirect("incidents:new")
     messages.success(request, _("Your report was added to case %(code)s.") % {"code": incident.code})
     return redirect("incidents:detail", pk=incident.pk)
@@ -281,10 +284,8 @@ def bulk_dispatch(request):
             services.apply_action(
                 incident_id, actor=request.user, action=Action.DISPATCH, params={"department": form.cleaned_data["department"]}
             )
-        except services.Refused as refused:
-            messages.error(request, f"{code}: {refused.message}")
-        except ValidationError as error:
-            messages.error(request, f"{code}: {' '.join(error.messages)}")
+        except (services.Refused, ValidationError) as error:
+            messages.error(request, f"{code}: {refusal_message(error)}")
         except Http404:
             messages.error(request, _("Case #%(id)s was not found.") % {"id": incident_id})
         else:
@@ -401,11 +402,11 @@ def act(request, pk: int):
         _parse_inputs(action, params)
         services.apply_action(pk, actor=request.user, action=action, params=params, photos=request.FILES.getlist("photos"))
     except services.Refused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refusal_message(refused))
         return redirect(_next_url(request, back))
     except ValidationError as error:
         if action not in Action.values:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_message(error))
             return redirect(back)
         incident = get_object_or_404(selectors.case_detail(request.user), pk=pk)
         form = action_form(action, incident, data=request.POST, files=request.FILES, departments=_departments(),

@@ -4,21 +4,16 @@ cases; an admin form would bypass both."""
 
 from django.contrib import admin
 
-from casework.admin import ReadOnlyModelAdmin
+from casework.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from governance.meetings.models import AgendaItem, Decision, Meeting
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
     fk_name = "meeting"
     fields = ["position", "incident", "reason", "reason_note", "carried_from", "history", "withdrawn_at", "withdrawn_reason"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Meeting)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from casework import parsers
 from casework.errors import Forbidden, Refused
+from casework.http import refusal_message
 from governance.meetings import subjects
 from governance.meetings.agenda import agenda_candidates, week_of
 from governance.meetings.choices import (
@@ -406,12 +407,9 @@ def record_decision(
     lead = active_department(lead_department, field="lead_department")
     partners = {active_department(d, field="cooperating").pk: d for d in cooperating if d not in (None, "")}
     partners.pop(lead.pk, None)
-    if not isinstance(deadline, datetime):
+    if deadline in (None, ""):
         raise ValidationError({"deadline": _("Enter a date and time, e.g. 2026-12-01T17:30.")})
-    if timezone.is_naive(deadline):
-        deadline = timezone.make_aware(deadline)
-    if deadline <= now:
-        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    deadline = parsers.future_datetime(deadline, field="deadline", now=now)
     note = _text(note, name="note", required=False, limit=MAX_NOTE, label=_("Note"))
     decision, _created = Decision.objects.update_or_create(
         item=item, defaults={"lead_department": lead, "deadline": deadline, "note": note, "decided_by": actor}
@@ -432,12 +430,9 @@ def clear_decision(item_id, *, actor) -> None:
 # --- publishing the minutes --------------------------------------------------------------------
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        messages = error.message_dict.values() if hasattr(error, "error_dict") else [error.messages]
-        return " ".join(str(m) for group in messages for m in group)
     if isinstance(error, Http404):
         return _("The case is not visible to you.")
-    return getattr(error, "message", str(error))
+    return refusal_message(error)
 
 
 def publish_minutes(meeting_id, *, actor, now: datetime | None = None) -> Meeting:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework import parsers
 from casework.errors import Forbidden
 from casework.numbering import next_number
 from casework.photos import attach_photos, clean_photos, files_discarded_on_error
@@ -30,6 +30,12 @@ def may_report(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or user.role in REPORTER_ROLES)
 
 
+def check_reporter(user) -> None:
+    """Forbidden (403) unless `user` files reports: the rule of every door (page, API, link)."""
+    if not may_report(user):
+        raise Forbidden(_("Your role does not file reports; a grid worker or the zone does."))
+
+
 def next_code(prefix: str, now: datetime) -> str:
     """XH2026000123: sub-district prefix, year, 6-digit sequence.
 
@@ -43,25 +49,13 @@ def next_code(prefix: str, now: datetime) -> str:
 
 
 def _category(value) -> Category:
-    try:
-        category = Category.objects.select_related("parent").get(pk=int(getattr(value, "pk", value)), is_active=True)
-    except (TypeError, ValueError, Category.DoesNotExist):
-        raise ValidationError({"category": _("Unknown category.")}) from None
+    category = parsers.one_of(
+        value, Category.objects.select_related("parent").filter(is_active=True), field="category",
+        missing=_("Unknown category."), unknown=_("Unknown category."),
+    )
     if category.parent_id is None:
         raise ValidationError({"category": _("Choose a subcategory, not a whole domain.")})
     return category
-
-
-def _coordinate(value, name: str, low: float, high: float) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = float(Decimal(str(value)))
-    except Exception:
-        raise ValidationError({name: _("Enter a number.")}) from None
-    if not low <= number <= high:
-        raise ValidationError({name: _("Out of range.")})
-    return number
 
 
 def _cell(reporter, latitude, longitude, grid_cell) -> GridCell:
@@ -78,7 +72,7 @@ def _cell(reporter, latitude, longitude, grid_cell) -> GridCell:
     if getattr(reporter, "community_id", None):
         choices = choices | GridCell.objects.filter(community_id=reporter.community_id)
     try:
-        return choices.select_related("community__zone").distinct().get(pk=int(getattr(grid_cell, "pk", grid_cell)))
+        return choices.select_related("community__zone").distinct().get(pk=parsers.pk_of(grid_cell))
     except (TypeError, ValueError, GridCell.DoesNotExist):
         raise ValidationError({"grid_cell": _("Unknown grid cell, or not one you may report in.")}) from None
 
@@ -105,21 +99,18 @@ def report_incident(
     `fixed_on_spot` is a grid worker's self-handled minor case: it arrives already fixed (the
     photos show it after) and waits for the zone's confirmation.
     """
-    if not may_report(reporter):
-        raise Forbidden(_("Your role does not file reports; a grid worker or the zone does."))
+    check_reporter(reporter)
     now = now or timezone.now()
     category = _category(category)
-    description = (description or "").strip()
+    description = parsers.text(description, field="description", label=_("Description"))
     if not description:
         raise ValidationError({"description": _("Describe what you found.")})
-    if len(description) > 2000:
-        raise ValidationError({"description": _("At most 2000 characters.")})
     if severity in (None, ""):
         severity = category.default_severity
     elif severity not in Severity.values:
         raise ValidationError({"severity": _("Unknown severity.")})
-    latitude = _coordinate(latitude, "latitude", -90, 90)
-    longitude = _coordinate(longitude, "longitude", -180, 180)
+    latitude = parsers.decimal_number(latitude, field="latitude", low=-90, high=90)
+    longitude = parsers.decimal_number(longitude, field="longitude", low=-180, high=180)
     if fixed_on_spot:
         if not category.self_handle_allowed:
             raise ValidationError({"fixed_on_spot": _("Cases of this category cannot be fixed on the spot.")})
@@ -152,9 +143,11 @@ def report_incident(
 @transaction.atomic
 def link_report(*, reporter, incident: Incident, note: str = "", photos=None, now: datetime | None = None) -> IncidentEvent:
     """Add a worker's sighting to an existing case instead of filing a duplicate."""
+    check_reporter(reporter)
     now = now or timezone.now()
+    note = parsers.text(note, field="note", label=_("Note"))
     cleaned = clean_photos(photos)
     if cleaned:
         attach_photos(IncidentPhoto, cleaned, uploaded_by=reporter, incident=incident, kind=PhotoKind.REPORT)
-    return record(incident, EventKind.LINKED, actor=reporter, note=(note or "").strip()[:2000],
+    return record(incident, EventKind.LINKED, actor=reporter, note=note,
                   data={"photos": len(cleaned)}, at=now)

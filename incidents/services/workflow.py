@@ -238,8 +238,8 @@ def _suspend(step: Step) -> Move:
 
 def _resume(step: Step) -> Move:
     incident = step.obj
-    if incident.resume_status:
-        step.branch(incident.resume_status)  # back to the status it left
+    if incident.resume_status in step.transition.branches:
+        step.branch(incident.resume_status)  # back to the status it left (else registered, the target)
     incident.resume_status = ""
     CLOCK.resume(incident, step.now)
     return Move(EventKind.RESUME, _text(step.params, "note", required=False, label=_("Note")))

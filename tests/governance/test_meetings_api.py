@@ -237,3 +237,13 @@ def test_departments_read_but_may_not_write_and_others_see_nothing(world, api_fo
     assert r.status_code == 404
     assert api_ids(leader, "/api/v1/meetings/") == set()
     assert Meeting.objects.get().status == MeetingStatus.PREPARED
+
+
+@pytest.mark.parametrize("ref", ["²", "9" * 5000, "１２"])
+def test_a_case_reference_that_is_no_id_answers_400(ref, world, api_for, disputed):
+    disputed()
+    meeting, _ = meetings.prepare_weekly_meeting()
+    response = api_for(world.users.street).post(
+        "/api/v1/agenda-items/", {"meeting": meeting.pk, "incident": ref, "reason_note": "Petition"}, format="json"
+    )
+    assert response.status_code == 400 and "incident" in response.json()

@@ -24,6 +24,7 @@ from tests import factories as f
 EMAIL = "grids.notifications.EmailChannel"
 BROKEN = "tests.grids.test_outbox.BrokenChannel"
 COUNTING = "tests.grids.test_outbox.CountingChannel"
+DBFAIL = "tests.grids.test_outbox.DatabaseFailingChannel"
 MINUTE = dt.timedelta(minutes=1)
 
 
@@ -32,6 +33,16 @@ class BrokenChannel:
 
     def send(self, notification) -> None:
         raise ConnectionError("webhook answered 502")
+
+
+class DatabaseFailingChannel:
+    """Fails inside the database, as a channel that logs its calls in a table might."""
+
+    name = "dbfail"
+
+    def send(self, notification) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table_for_the_outbox")
 
 
 class CountingChannel:
@@ -148,6 +159,18 @@ def test_a_failing_channel_backs_off_and_gives_up_after_the_cap(channels):
 
 
 @pytest.mark.django_db
+def test_a_channel_failing_inside_the_database_is_counted_and_the_others_still_send(channels):
+    """The failed try is recorded (not rolled back with an aborted transaction), so the cap applies."""
+    channels(DBFAIL, EMAIL)
+    notify_many(notes(people(1), 1))
+    now = timezone.now()
+    assert send_due(now=now) == {"sent": 1, "failed": 1, "gave_up": 0}
+    failing = Delivery.objects.get(channel="dbfail")
+    assert (failing.status, failing.attempts, failing.next_attempt_at) == (DeliveryStatus.FAILED, 1, now + MINUTE)
+    assert Delivery.objects.get(channel="email").status == DeliveryStatus.SENT and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
 def test_a_channel_no_longer_configured_is_given_up(channels):
     channels(EMAIL, COUNTING)
     notify_many(notes(people(1), 1))
@@ -210,3 +233,10 @@ def test_the_street_office_operator_reads_the_outbox_in_the_admin(channels, clie
     assert client.get(f"/admin/grids/notification/{delivery.notification_id}/change/").status_code == 200
     client.force_login(world.users.safety)  # not staff: no admin at all
     assert client.get("/admin/grids/delivery/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_inbox_moved_and_old_bookmarks_follow(client, world):
+    client.force_login(world.users.worker)
+    response = client.get("/incidents/notifications/")
+    assert response.status_code == 301 and response["Location"] == "/grids/notifications/"

@@ -193,3 +193,18 @@ def test_the_people_who_report_may_report_through_the_api(persona, world, cats, 
         URL, {"category": cats.gas.pk, "description": "gas smell", **point(world.cell_a1x)}, format="json"
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_department_is_refused_before_its_body_is_validated(world, api_for):
+    response = api_for(world.users.safety).post(URL, {"category": "nonsense"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+def test_a_department_may_not_link_a_sighting_either(world, make_case, page_for):
+    case = make_case(Status.DISPATCHED)  # dispatched to safety: its handlers see the case
+    events = IncidentEvent.objects.filter(incident=case).count()
+    with pytest.raises(services.Forbidden):
+        services.link_report(reporter=world.users.safety, incident=case, note="seen it")
+    response = page_for(world.users.safety).post(f"/incidents/{case.pk}/link/", {"note": "seen it"})
+    assert response.status_code == 403
+    assert IncidentEvent.objects.filter(incident=case).count() == events

@@ -271,3 +271,37 @@ def test_a_case_suspended_while_overdue_stays_overdue_by_the_same_time(world, ma
     assert case.paused_remaining == -90 * 60  # 14:30–16:00
     case = act(case, world.users.zone_leader, A.RESUME, local(2026, 11, 3, 9, 0))
     assert case.due_at == local(2026, 11, 2, 16, 30)  # 1.5 working hours before Tuesday 09:00
+
+
+# --- resume goes back to the status the case left --------------------------------------------------
+
+@pytest.mark.parametrize("left", [Status.REGISTERED, Status.DISPATCHED, Status.HANDLED, Status.VERIFIED, Status.DISPUTED])
+def test_resume_returns_to_every_status_a_case_can_be_suspended_from(left, world, make_case):
+    case = make_case(left)
+    leader = world.users.street  # the street office may suspend a disputed case too
+    services.apply_action(case.pk, actor=leader, action=A.SUSPEND, params={"reason": "Owner abroad"})
+    case = services.apply_action(case.pk, actor=leader, action=A.RESUME)
+    assert (case.status, case.resume_status) == (left, "")
+
+
+def test_resume_without_a_kept_status_goes_to_registered(world, make_case):
+    case = make_case(Status.SUSPENDED)
+    Incident.objects.filter(pk=case.pk).update(resume_status="")  # e.g. data from before resume_status existed
+    case = services.apply_action(case.pk, actor=world.users.zone_leader, action=A.RESUME)
+    assert case.status == Status.REGISTERED
+
+
+def test_no_handler_assigns_the_status_itself():
+    """The table's target is authoritative: handlers take declared branches, never set `.status`."""
+    import ast
+    import inspect
+
+    from incidents.services import workflow
+
+    tree = ast.parse(inspect.getsource(workflow))
+    assigned = [
+        node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AugAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute) and target.attr == "status"
+    ]
+    assert assigned == [], f"incidents/services/workflow.py assigns .status on lines {assigned}"

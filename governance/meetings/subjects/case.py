@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework import parsers
 from governance.meetings.choices import ItemReason
 from governance.meetings.subjects.base import History, Subject
 from grids.notifications import notify
@@ -126,8 +127,10 @@ class CaseSubject(Subject):
     def find(self, actor, ref) -> Incident:
         ref = str(getattr(ref, "pk", ref) or "").strip()
         query = Q(code__iexact=ref)
-        if ref.isdigit():
-            query |= Q(pk=int(ref))
+        try:
+            query |= Q(pk=parsers.pk_of(ref))  # an id as well as a code
+        except ValueError:
+            pass
         incident = Incident.objects.visible_to(actor).filter(query).first() if ref else None
         if incident is None:
             raise ValidationError({"incident": _("No case with this code.")})
