@@ -4,27 +4,16 @@ a case disputed after Monday's agenda was prepared reached no meeting unless som
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from governance import tasks
 from governance.meetings import services as meetings
 from governance.meetings.agenda import week_of
 from governance.meetings.choices import ItemReason, MeetingKind, MeetingStatus
 from governance.models import AgendaItem, Meeting
+from tests.governance.test_agenda import agenda, monday
 
 pytestmark = pytest.mark.django_db
-
-
-def monday(weeks: int = 0, hour: int = 8) -> dt.datetime:
-    start = week_of(timezone.now()) + dt.timedelta(weeks=weeks)
-    return timezone.make_aware(dt.datetime.combine(start, dt.time(hour)))
-
-
-def agenda(meeting) -> dict[int, AgendaItem]:
-    return {item.incident_id: item for item in meeting.items.active()}
 
 
 def test_a_case_disputed_after_the_agenda_was_prepared_joins_it_at_the_next_run(world, disputed):
