@@ -26,6 +26,8 @@ _FALSE = frozenset({"false", "0", "no", "off"})
 
 def text(value, *, field: str, label: str, required: bool = False, max_length: int = MAX_TEXT) -> str:
     value = "" if value is None else str(value).strip()
+    if "\x00" in value:  # PostgreSQL refuses NUL in text: a 400 naming the field, never a 500
+        raise ValidationError({field: _("%(field)s contains a NUL character; remove it.") % {"field": label}})
     if required and not value:
         raise ValidationError({field: _("%(field)s is required.") % {"field": label}})
     if len(value) > max_length:

@@ -71,3 +71,9 @@ def test_text_is_stripped_required_and_bounded():
         parsers.text(" ", field="note", label="Note", required=True)
     with pytest.raises(ValidationError):
         parsers.text("x" * 2001, field="note", label="Note")
+
+
+def test_text_with_a_nul_character_is_a_field_error():
+    with pytest.raises(ValidationError) as error:
+        parsers.text("gas\x00smell", field="note", label="Note")
+    assert list(error.value.message_dict) == ["note"]

@@ -305,3 +305,11 @@ def test_no_handler_assigns_the_status_itself():
         if isinstance(target, ast.Attribute) and target.attr == "status"
     ]
     assert assigned == [], f"incidents/services/workflow.py assigns .status on lines {assigned}"
+
+
+def test_a_nul_character_in_an_action_note_answers_400_and_changes_nothing(world, make_case, api_for):
+    case = make_case(Status.REGISTERED)
+    before = snapshot(case.pk)
+    response = post_action(api_for(world.users.zone_leader), case.pk, A.COMMENT, note="gas\x00smell")
+    assert response.status_code == 400 and "note" in response.json()
+    assert snapshot(case.pk) == before
