@@ -72,3 +72,60 @@ def test_a_wrong_way_import_breaks_a_contract(tmp_path, module, source, broken_c
     for contract in (BOTTOM, ARROWS, BESIDE):
         assert f"{contract} {'BROKEN' if contract in broken_contracts else 'KEPT'}" in broken.stdout, broken.stdout
     assert module.removesuffix(".py").replace("/", ".") in broken.stdout
+
+
+APPS = ["casework", "grids", "incidents", "inspections", "contractors", "governance"]
+
+
+def import_cycles(packages: list[str]) -> list[list[str]]:
+    """The strongly connected groups of modules (Tarjan) in grimp's graph of `packages`: every
+    import counts, those written inside functions too, so a cycle cannot hide in a function."""
+    import grimp
+
+    graph = grimp.build_graph(*packages, include_external_packages=False, cache_dir=None)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_round_a_cycle(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    assert import_cycles(APPS) == []
+
+
+def test_a_cycle_hidden_in_a_function_is_found(tmp_path, monkeypatch):
+    package = tmp_path / "cyclepkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from cyclepkg import b\n")
+    (package / "b.py").write_text("def later():\n    from cyclepkg import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles(["cyclepkg"]) == [["cyclepkg.a", "cyclepkg.b"]]
