@@ -51,10 +51,6 @@ class RiskLevel(models.TextChoices):
     BLUE = "blue", _("Blue (low)")
 
 
-# Badge classes of the four colours, for the pages.
-RISK_BADGES = {RiskLevel.RED: "bad", RiskLevel.ORANGE: "warn", RiskLevel.YELLOW: "note", RiskLevel.BLUE: "ok"}
-
-
 class RiskMethod(models.TextChoices):
     LEC = "lec", _("LEC (D = L × E × C)")
     LS = "ls", _("LS matrix (R = L × S)")

@@ -166,7 +166,8 @@ def _raw(data: dict, cells: dict, departments: dict) -> dict:
 
 
 @transaction.atomic
-def import_enterprises(upload, *, actor, valid_rows_only: bool = False) -> ImportReport:
+def import_enterprises(upload, *, actor, valid_rows_only: bool = False, dry_run: bool = False) -> ImportReport:
+    """Import the workbook's first sheet; `dry_run` checks and counts (`created`: would be created) without writing."""
     check_writer(actor)
     report = ImportReport(valid_rows_only=valid_rows_only)
     rows = _read_rows(upload, report)
@@ -188,6 +189,9 @@ def import_enterprises(upload, *, actor, valid_rows_only: bool = False) -> Impor
         for message in row["warnings"]:
             report.warnings.append(RowError(number, HEADER_OF["credit_code"], message))
     if report.errors and not valid_rows_only:
+        return report
+    if dry_run:
+        report.created = len(good)
         return report
     report.created = len(register_many([row for _n, row in good]))
     return report
