@@ -13,6 +13,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import parsers
@@ -80,14 +81,15 @@ def _date(value, *, field: str) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        parsed = dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({field: _("Enter a date, e.g. 2026-03-31.")}) from None
-    if parsed > dt.date.today():
+        parsed = value.date()
+    elif isinstance(value, dt.date):
+        parsed = value
+    else:
+        try:
+            parsed = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError({field: _("Enter a date, e.g. 2026-03-31.")}) from None
+    if parsed > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
     return parsed
 
