@@ -65,8 +65,8 @@ class TargetKind(models.TextChoices):
 
 
 class EnterpriseStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
+    ACTIVE = "active", _("In business")
+    CLOSED = "closed", _("Closed down")
     RELOCATED = "relocated", _("Relocated")
 
 

@@ -25,7 +25,7 @@ class ChecklistTemplate(models.Model):
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=24, choices=Sector.choices, blank=True)
     flag = models.CharField(_("flag"), max_length=24, choices=Flag.choices, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("what it covers"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     objects = CriteriaQuerySet.as_manager()
@@ -83,7 +83,7 @@ class ChecklistItem(models.Model):
     answer_type = models.CharField(_("answer type"), max_length=10, choices=AnswerType.choices, default=AnswerType.YES_NO)
     threshold = models.DecimalField(_("threshold"), max_digits=10, decimal_places=2, null=True, blank=True)
     comparison = models.CharField(_("comparison"), max_length=4, choices=Comparison.choices, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
     photo_required = models.BooleanField(_("photo required"), default=False)
     clause = models.ForeignKey(
         "inspections.Clause", null=True, blank=True, on_delete=models.PROTECT, related_name="checklist_items",
