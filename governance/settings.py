@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "incidents.choices.Severity",
         "MeetingKindEnum": "governance.meetings.choices.MeetingKind",
         "MeetingStatusEnum": "governance.meetings.choices.MeetingStatus",
+        "EnterpriseStatusEnum": "inspections.choices.EnterpriseStatus",
+        "SectorEnum": "inspections.choices.Sector",
+        "FlagEnum": "inspections.choices.Flag",
+        "RiskLevelEnum": "inspections.choices.RiskLevel",
+        "TargetKindEnum": "inspections.choices.TargetKind",
     },
 }
 

@@ -14,6 +14,14 @@ from grids.models.scoping import ScopedQuerySet
 phone_validator = RegexValidator(r"^\+?[\d\- ]{5,20}$", _("Enter a valid phone number."))
 
 
+def mask_phone(phone: str) -> str:
+    """138****5678: enough to recognise a number without exposing it on every list."""
+    digits = phone.replace(" ", "").replace("-", "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
 class UserQuerySet(ScopedQuerySet):
     """Colleagues a user may look up in the worker directory."""
 
@@ -82,11 +90,7 @@ class User(AbstractUser):
 
     @property
     def masked_phone(self) -> str:
-        """138****5678: enough to recognise a number without exposing it on every list."""
-        digits = self.phone.replace(" ", "").replace("-", "")
-        if len(digits) < 7:
-            return "*" * len(digits)
-        return f"{digits[:3]}****{digits[-4:]}"
+        return mask_phone(self.phone)
 
     @property
     def org_unit(self):

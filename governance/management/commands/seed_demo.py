@@ -17,6 +17,7 @@ from governance.management.commands.demo_logins import write_demo_logins
 from governance.meetings.demo import seed_meetings
 from grids.demo import seed_organisation
 from incidents.demo import seed_incident_categories, seed_incident_history
+from inspections.demo import seed_enterprises, seed_inspection_library
 
 # The demo is built by these steps, in order. Each is keyword-only (`stdout=`, where it may report
 # progress), runs in its own transaction, is idempotent, and returns {what: rows created}.
@@ -27,6 +28,8 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("case categories", seed_incident_categories),
     ("case history", seed_incident_history),
     ("meetings", seed_meetings),
+    ("criteria and checklists", seed_inspection_library),
+    ("enterprises", seed_enterprises),
 ]
 
 

@@ -1,1 +1,0 @@
-"""Enterprises, inspection campaigns, hazards and rectification (a later issue)."""

@@ -1,0 +1,19 @@
+"""Every write of the enterprise registry, the criteria library and the checklists."""
+
+from inspections.services.checklists import add_version, current_version, mark_version_used, revise_template
+from inspections.services.criteria import cite_clause, revise_clause
+from inspections.services.enterprises import (
+    check_writer,
+    clean_enterprise,
+    may_write,
+    register_enterprise,
+    update_enterprise,
+)
+from inspections.services.library import seed_library
+from inspections.services.sheets import ImportReport, export_enterprises, import_enterprises, template_workbook
+
+__all__ = [
+    "ImportReport", "add_version", "check_writer", "cite_clause", "clean_enterprise", "current_version",
+    "export_enterprises", "import_enterprises", "mark_version_used", "may_write", "register_enterprise",
+    "revise_clause", "revise_template", "seed_library", "template_workbook", "update_enterprise",
+]
