@@ -1,0 +1,71 @@
+"""Private files: the one way a view sends an uploaded file (photos, signatures, notices).
+
+There is no public media URL. A view first checks `visible_to(user)` on the file's owner and then
+answers with `private_file_response(fieldfile, content_type=...)`:
+
+- in development (settings.PRIVATE_MEDIA_ACCEL empty) Django streams the file itself;
+- with PRIVATE_MEDIA_ACCEL="x-accel" the answer is empty and carries X-Accel-Redirect to
+  PRIVATE_MEDIA_ACCEL_PREFIX + the file's storage name, which nginx serves from an `internal`
+  location aliased to MEDIA_ROOT (README, "Production: nginx");
+- with PRIVATE_MEDIA_ACCEL="x-sendfile" the answer is empty and carries X-Sendfile with the
+  file's absolute path (Apache mod_xsendfile, lighttpd).
+
+Every answer is inline, `Cache-Control: private` and `X-Content-Type-Options: nosniff`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+ACCEL_MODES = ("", "x-accel", "x-sendfile")
+CACHE_CONTROL = "private, max-age=86400"
+
+
+def _safe_name(name: str) -> str:
+    """The storage name as a relative POSIX path, refusing anything that climbs out of MEDIA_ROOT."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if not name or path.is_absolute() or ".." in path.parts:
+        raise Http404
+    return posixpath.normpath(str(path))
+
+
+def _finish(response: HttpResponse, *, content_type: str, filename: str) -> HttpResponse:
+    response["Content-Type"] = content_type
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def private_file_response(fieldfile, *, content_type: str, filename: str | None = None) -> HttpResponse:
+    """The answer that sends `fieldfile` (a FieldFile) to a user already checked; 404 if it is gone."""
+    if not fieldfile or not fieldfile.name:
+        raise Http404
+    name = _safe_name(fieldfile.name)
+    filename = filename or posixpath.basename(name)
+    mode = (getattr(settings, "PRIVATE_MEDIA_ACCEL", "") or "").lower()
+    if mode not in ACCEL_MODES:
+        raise ImproperlyConfigured(f"PRIVATE_MEDIA_ACCEL must be one of {ACCEL_MODES}, not {mode!r}")
+    if mode:
+        if not fieldfile.storage.exists(fieldfile.name):
+            raise Http404
+        response = HttpResponse()
+        if mode == "x-accel":
+            prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "/protected/")
+            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
+        else:
+            response["X-Sendfile"] = fieldfile.path
+        return _finish(response, content_type=content_type, filename=filename)
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    return _finish(response, content_type=content_type, filename=filename)
