@@ -184,8 +184,22 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files are private: no URL serves MEDIA_ROOT. Views check visible_to(user) and answer
+# with casework.files.private_file_response, which hands the sending to the web server when
+# PRIVATE_MEDIA_ACCEL is "x-accel" (nginx, internal location PRIVATE_MEDIA_ACCEL_PREFIX aliased to
+# MEDIA_ROOT) or "x-sendfile"; empty, Django streams the file itself (development).
+MEDIA_URL = "media/"  # used by no route; FieldFile.url is never rendered
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+for _public in (STATIC_ROOT, *STATICFILES_DIRS):
+    _public = Path(_public).resolve()
+    if MEDIA_ROOT == _public or MEDIA_ROOT.is_relative_to(_public) or _public.is_relative_to(MEDIA_ROOT):
+        raise ConfigurationError(f"MEDIA_ROOT ({MEDIA_ROOT}) must lie outside the static folders ({_public})")
+PRIVATE_MEDIA_ACCEL = env_str("PRIVATE_MEDIA_ACCEL").lower()
+if PRIVATE_MEDIA_ACCEL not in ("", "x-accel", "x-sendfile"):
+    raise ConfigurationError("PRIVATE_MEDIA_ACCEL must be empty, x-accel or x-sendfile")
+PRIVATE_MEDIA_ACCEL_PREFIX = env_str("PRIVATE_MEDIA_ACCEL_PREFIX", "/protected/")
+if not (PRIVATE_MEDIA_ACCEL_PREFIX.startswith("/") and PRIVATE_MEDIA_ACCEL_PREFIX.endswith("/")):
+    raise ConfigurationError("PRIVATE_MEDIA_ACCEL_PREFIX must start and end with /")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
