@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ReadOnlyInline
+from casework.files import private_file_response
 from incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, StageDeadline, StageLimit
 
 # --- categories and their time limits ----------------------------------------------------------
@@ -81,7 +85,8 @@ class IncidentPhotoInline(ReadOnlyInline):
     def preview(self, obj: IncidentPhoto) -> str:
         if not obj.image:
             return "-"
-        return format_html('<a href="{0}"><img src="{0}" alt="" style="max-height:80px"></a>', obj.image.url)
+        url = reverse("admin:incidents_incident_photo", args=[obj.incident_id, obj.pk])
+        return format_html('<a href="{0}"><img src="{0}" alt="" style="max-height:80px"></a>', url)
 
 
 # Written only by the intake and the transition function (incidents.services): shown, not edited.
@@ -119,3 +124,16 @@ class IncidentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the timeline keeps a case forever; void it instead
+
+    def get_urls(self):
+        photo = path("<int:pk>/photos/<int:photo_pk>/", self.admin_site.admin_view(self.photo_view),
+                     name="incidents_incident_photo")
+        return [photo, *super().get_urls()]
+
+    def photo_view(self, request, pk: int, photo_pk: int):
+        """The preview of a case photo: staff with the view permission, on a case they may see."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+        item = get_object_or_404(IncidentPhoto, pk=photo_pk, incident=incident)
+        return private_file_response(item.image, content_type="image/jpeg")

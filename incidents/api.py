@@ -3,13 +3,17 @@ one endpoint that takes any action of the transition table."""
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from grids.access import ScopedAPIMixin
+from casework.files import private_file_response
+from grids.access import ScopedAPIMixin, get_visible_or_404
 from incidents import selectors, services
 from incidents.choices import Action
 from incidents.filters import IncidentFilter
@@ -56,7 +60,12 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    url = serializers.ImageField(source="image", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The photo, sent only to users who see the case (token or session).")
+
+    def get_url(self, obj) -> str:
+        path = reverse("incident-photo", args=[obj.incident_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     class Meta:
         model = IncidentPhoto
@@ -108,6 +117,12 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
             return selectors.case_detail(self.request.user)
         return selectors.case_list(self.request.user)
 
+    def perform_content_negotiation(self, request, force=False):
+        if self.action == "photo":  # a file, whatever the client accepts; errors still answer JSON
+            renderer = self.get_renderers()[0]
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     def get_serializer_class(self):
         if self.action == "create":
             return IncidentCreateSerializer
@@ -155,6 +170,17 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         if incident is None:  # e.g. a department returned the case and no longer sees it
             return Response({"detail": "done", "visible": False}, status=status.HTTP_200_OK)
         return Response(IncidentDetailSerializer(incident, context={"request": request}).data)
+
+
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="No such photo in a case you see.")},
+        description="A photo of the case, for users who see the case.",
+    )
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[0-9]+)", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None):
+        incident = get_visible_or_404(Incident, request.user, pk=pk)
+        item = get_object_or_404(IncidentPhoto, pk=photo_pk, incident=incident)
+        return private_file_response(item.image, content_type="image/jpeg")
 
 
 class StageLimitSerializer(serializers.ModelSerializer):

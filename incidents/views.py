@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.files import private_file_response
 from casework.http import forbid, refusal_message
 from casework.photos import MAX_PHOTOS
 from casework.spreadsheets import CONTENT_TYPE as XLSX
@@ -432,10 +433,4 @@ def photo(request, pk: int, photo_pk: int):
     """A case photo, served only to those who may see the case (photos show people and places)."""
     incident = get_visible_or_404(Incident, request.user, pk=pk)
     item = get_object_or_404(IncidentPhoto, pk=photo_pk, incident=incident)
-    try:
-        handle = item.image.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return private_file_response(item.image, content_type="image/jpeg")
