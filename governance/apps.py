@@ -8,4 +8,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Street office")
 
     def ready(self):
-        from governance.security import lockout  # noqa: F401  (connects the login-failure log lines)
+        from governance.security import lockout, sessions  # noqa: F401  (connect their signal receivers)

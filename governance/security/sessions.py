@@ -12,8 +12,10 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -23,6 +25,14 @@ STARTED = "security_started_at"
 LAST_ACTIVITY = "security_last_activity"
 # The last-activity stamp is written at most this often, not on every request.
 STAMP_EVERY_SECONDS = 60
+
+
+@receiver(user_logged_in, dispatch_uid="governance.security.stamp_session")
+def stamp_session(sender, request, user, **kwargs):
+    """Start both clocks at login, so that the first requests need not write the session."""
+    now = timezone.now().timestamp()
+    request.session[STARTED] = now
+    request.session[LAST_ACTIVITY] = now
 
 
 class SessionLimitsMiddleware:
