@@ -1,11 +1,11 @@
 """The API root: each app registers its viewsets on one router."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from governance.dashboard.api import DashboardAPIView
 from governance.meetings import api as meetings_api
+from governance.security.tokens import token_view
 from grids import api as grids_api
 from incidents import api as incidents_api
 from inspections import api as inspections_api
@@ -17,7 +17,7 @@ inspections_api.register(router)
 meetings_api.register(router)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", token_view, name="api-token"),
     path("users/me/", grids_api.MeView.as_view(), name="api-me"),
     path("dashboard/", DashboardAPIView.as_view(), name="api-dashboard"),
     path("dashboard/zones/<int:zone_id>/", DashboardAPIView.as_view(), name="api-dashboard-zone"),

@@ -1,0 +1,1 @@
+"""Login throttling, session limits and API tokens (issue 18)."""
