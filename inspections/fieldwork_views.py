@@ -26,12 +26,15 @@ ENTERPRISE_ROWS = 20  # the latest inspections and hazards shown on the enterpri
 
 
 def enterprise_sections(user, enterprise) -> dict:
-    """The enterprise page's inspections and hazards (the latest, each a fixed number of queries)."""
-    inspections = Inspection.objects.visible_to(user).filter(enterprise=enterprise).select_related("version__template")
-    hazards = Hazard.objects.visible_to(user).filter(enterprise=enterprise).select_related("clause__standard")
+    """The enterprise page's latest inspections and hazards: one query each (one row more than
+    shown says whether to link to the rest)."""
+    inspections = list(Inspection.objects.visible_to(user).filter(enterprise=enterprise)
+                       .select_related("version__template")[:ENTERPRISE_ROWS + 1])
+    hazards = list(Hazard.objects.visible_to(user).filter(enterprise=enterprise)
+                   .select_related("clause__standard")[:ENTERPRISE_ROWS + 1])
     return {
-        "inspections": list(inspections[:ENTERPRISE_ROWS]), "inspection_count": inspections.count(),
-        "hazards": list(hazards[:ENTERPRISE_ROWS]), "hazard_count": hazards.count(),
+        "inspections": inspections[:ENTERPRISE_ROWS], "more_inspections": len(inspections) > ENTERPRISE_ROWS,
+        "hazards": hazards[:ENTERPRISE_ROWS], "more_hazards": len(hazards) > ENTERPRISE_ROWS,
     }
 
 
