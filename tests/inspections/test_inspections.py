@@ -149,3 +149,37 @@ def test_bad_input_is_a_400(world, enterprises, checklist, api_for, change):
 def test_contractor_staff_may_not_record(world, enterprises, checklist, api_for):
     body = inspection_body(enterprises["a1x"], checklist, world)
     assert api_for(world.users.contractor).post("/api/v1/inspections/", body, format="json").status_code == 403
+
+
+def test_the_phone_form_records_answers_photos_and_the_drawn_signature(world, enterprises, checklist, page_for):
+    page = page_for(world.users.safety)
+    url = f"/inspections/enterprises/{enterprises['a1x'].pk}/inspect/?template={checklist.template.pk}"
+    form = page.get(url)
+    assert form.status_code == 200 and b'data-testid="signature-pad"' in form.content
+    assert b"<script>" not in form.content  # the pad is a static file, no inline script
+    items = checklist.items
+    key = str(uuid.uuid4())
+    data = {
+        "client_key": key, "template": checklist.template.pk, "kind": "government", "certificate_no": "37020001",
+        "co_inspector": world.users.safety_a.pk, "co_certificate_no": "37020002", "latitude": "36.0025",
+        "longitude": "120.0025", f"answer_{items['G1'].pk}": "no", f"note_{items['G1'].pk}": "无报警器",
+        f"answer_{items['G2'].pk}": "yes", f"value_{items['G3'].pk}": "3", f"photos_{items['G1'].pk}": png("g1.png"),
+        "signature": png(), "signature_kind": "drawn", "signed_by": "张经理", "summary": "发现两处问题",
+    }
+    response = page.post(url, data)
+    assert response.status_code == 302, response.content[:500]
+    inspection = Inspection.objects.get(client_key=key)
+    assert {a.item.code: a.passed for a in inspection.answers.select_related("item")} == {"G1": False, "G2": True, "G3": False}
+    assert inspection.photos.get().answer.item.code == "G1"
+    assert inspection.signature and inspection.signature_kind == "drawn"
+    # The same form sent again (a retry) creates nothing.
+    data["signature"], data[f"photos_{items['G1'].pk}"] = png(), png("g1.png")
+    assert page.post(url, data).status_code == 302 and Inspection.objects.count() == 1
+    assert inspection.photos.count() == 1
+    # One inspector is not enough for a government inspection: the form says so.
+    data.update(client_key=str(uuid.uuid4()), co_inspector="")
+    del data["signature"], data[f"photos_{items['G1'].pk}"]
+    response = page.post(url, data)
+    assert response.status_code == 400 and b'data-testid="form-error"' in response.content
+    assert page_for(world.users.worker_b).get(url).status_code == 404
+    assert page_for(world.users.contractor).get(url).status_code == 404
