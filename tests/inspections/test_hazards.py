@@ -162,3 +162,13 @@ def test_raise_from_the_inspection_page(world, enterprises, make_inspection, pag
     assert not Hazard.objects.filter(answer=passed).exists()
     assert page_for(world.users.contractor).post(
         f"/inspections/inspections/{inspection.pk}/answers/{answer.pk}/hazard/").status_code == 404
+
+
+def test_the_admin_shows_hazards_and_inspections_read_only(world, enterprises, make_hazard, page_for):
+    hazard = make_hazard(enterprises["a1x"], "confirmed")
+    admin = page_for(world.users.admin)
+    for model, pk in (("hazard", hazard.pk), ("inspection", hazard.inspection_id)):
+        assert admin.get(f"/admin/inspections/{model}/").status_code == 200, model
+        assert admin.get(f"/admin/inspections/{model}/{pk}/change/").status_code == 200, model
+        assert admin.get(f"/admin/inspections/{model}/add/").status_code == 403, model
+        assert admin.get(f"/admin/inspections/{model}/{pk}/delete/").status_code == 403, model
