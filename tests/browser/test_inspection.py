@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 SHOT = "/tmp/inspection-form.png"
 
 
-def test_inspect_fail_two_items_sign_and_raise_two_hazards(live_world, enterprises, checklist, phone, live_server):
+def test_inspect_fail_two_items_sign_and_raise_two_hazards(live_world, enterprises, checklist, phone, live_server):  # noqa: F811
     world = live_world
     enterprise = enterprises["a1x"]
     log_in(phone, live_server, world.users.safety)
