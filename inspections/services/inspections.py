@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -234,9 +235,8 @@ def save_inspection(*, actor, client_key, enterprise, kind, version, started_at=
     return inspection, True
 
 
-def _own_draft(pk, actor) -> Inspection:
-    from django.http import Http404
-
+def _own_inspection(pk, actor) -> Inspection:
+    """The inspection, locked, for the person who recorded it (or the street office): 404 when not visible."""
     inspection = Inspection.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=pk).first()
     if inspection is None:
         raise Http404
@@ -247,7 +247,7 @@ def _own_draft(pk, actor) -> Inspection:
 
 @transaction.atomic
 def submit_inspection(pk, *, actor, now: datetime | None = None) -> Inspection:
-    inspection = _own_draft(pk, actor)
+    inspection = _own_inspection(pk, actor)
     if inspection.status != InspectionStatus.DRAFT:
         return inspection  # a retried submit
     inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, now or timezone.now()
@@ -261,7 +261,7 @@ def add_inspection_photos(pk, *, actor, photos, answer=None) -> list[InspectionP
     if not cleaned:
         raise ValidationError({"photos": _("Choose at least one photo.")})
     with files_discarded_on_error(), transaction.atomic():
-        inspection = _own_draft(pk, actor)
+        inspection = _own_inspection(pk, actor)
         row = None
         if answer not in (None, ""):
             row = parsers.one_of(answer, inspection.answers.all(), field="answer", missing="", unknown=_("Unknown answer."))
@@ -281,7 +281,7 @@ def sign_inspection(pk, *, actor, image, kind=SignatureKind.DRAWN, signed_by="")
         raise ValidationError({"signature": error.messages}) from None
     name = parsers.text(signed_by, field="signed_by", label=_("Signed by"), max_length=60)
     with files_discarded_on_error(), transaction.atomic():
-        inspection = _own_draft(pk, actor)
+        inspection = _own_inspection(pk, actor)
         if inspection.signature:
             raise Refused(_("The inspection is already signed."), code="signed")
         inspection.signature.save(cleaned.name, cleaned, save=False)
