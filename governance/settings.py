@@ -276,6 +276,11 @@ SPECTACULAR_SETTINGS = {
         "FlagEnum": "inspections.choices.Flag",
         "RiskLevelEnum": "inspections.choices.RiskLevel",
         "TargetKindEnum": "inspections.choices.TargetKind",
+        "InspectionKindEnum": "inspections.choices.InspectionKind",
+        "InspectionStatusEnum": "inspections.choices.InspectionStatus",
+        "HazardStatusEnum": "inspections.choices.HazardStatus",
+        "HazardSourceEnum": "inspections.choices.HazardSource",
+        "HazardLevelEnum": "inspections.choices.HazardLevel",
     },
 }
 

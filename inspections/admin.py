@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from casework.admin import ReadOnlyInline
+from casework.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from inspections.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -17,6 +17,12 @@ from inspections.models import (
     Enterprise,
     EnterpriseFlag,
     EnterpriseSector,
+    Hazard,
+    HazardEvent,
+    Inspection,
+    InspectionAnswer,
+    InspectionExpert,
+    InspectionInspector,
     Standard,
 )
 from inspections.models.criteria import FROZEN_FIELDS
@@ -143,3 +149,45 @@ class EnterpriseAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.name_key, obj.address_key = identity_key(obj.name), identity_key(obj.address)
         super().save_model(request, obj, form, change)
+
+
+# --- inspections and hazards: written only by their services (read-only here) ----------------------
+
+class InspectorInline(ReadOnlyInline):
+    model = InspectionInspector
+    fields = ["user", "certificate_no"]
+
+
+class ExpertInline(ReadOnlyInline):
+    model = InspectionExpert
+    fields = ["name", "qualification", "organisation"]
+
+
+class AnswerInline(ReadOnlyInline):
+    model = InspectionAnswer
+    fields = ["item", "answer", "value", "passed", "note"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyModelAdmin):
+    list_display = ["enterprise", "kind", "status", "started_at", "distance_m", "location_flagged"]
+    list_filter = ["kind", "status", "location_flagged", "zone"]
+    list_select_related = ["enterprise"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    raw_id_fields = ["enterprise", "version", "created_by"]
+    inlines = [InspectorInline, ExpertInline, AnswerInline]
+
+
+class HazardEventInline(ReadOnlyInline):
+    model = HazardEvent
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
+
+
+@admin.register(Hazard)
+class HazardAdmin(ReadOnlyModelAdmin):
+    list_display = ["code", "enterprise", "status", "proposed_level", "level", "recorded_at"]
+    list_filter = ["status", "level", "proposed_level", "factor_kind", "source", "zone"]
+    list_select_related = ["enterprise"]
+    search_fields = ["code", "description", "enterprise__name"]
+    raw_id_fields = ["enterprise", "inspection", "answer", "item", "clause", "reporter", "confirmed_by"]
+    inlines = [HazardEventInline]

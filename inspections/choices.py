@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.engine import Transition
+from grids.choices import Role
+
 
 class Sector(models.TextChoices):
     """What an enterprise does; an enterprise has one or more (a school with a gas canteen)."""
@@ -85,3 +88,92 @@ class Comparison(models.TextChoices):
     GTE = "gte", "≥"
     GT = "gt", ">"
     EQ = "eq", "="
+
+
+# --- inspections (SAFETY.md §8.1) --------------------------------------------------------------
+
+class InspectionKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government inspection")
+    EXPERT = "expert", _("Expert inspection")
+    SERVICE = "service", _("Third-party service")
+    SELF_CHECK = "self_check", _("Enterprise self-check")
+    PATROL = "patrol", _("Grid patrol")
+
+
+# An enforcement inspection needs at least two inspectors with certificate numbers (行政执法).
+ENFORCEMENT_KINDS = frozenset({InspectionKind.GOVERNMENT, InspectionKind.EXPERT})
+MIN_ENFORCEMENT_INSPECTORS = 2
+
+
+class InspectionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Answer(models.TextChoices):
+    """A yes/no item: “yes” means the requirement is met."""
+
+    YES = "yes", _("Yes (met)")
+    NO = "no", _("No (not met)")
+    NA = "na", _("Not applicable")
+
+
+class SignatureKind(models.TextChoices):
+    DRAWN = "drawn", _("Drawn on screen")
+    FORM_PHOTO = "form_photo", _("Photo of the signed form")
+
+
+# --- hazards (SAFETY.md §8.1, §8.2; the rectification loop is the next issue) -------------------
+
+class HazardLevel(models.TextChoices):
+    GENERAL = "general", _("General hazard")
+    MAJOR = "major", _("Major hazard")
+
+
+class MajorBasis(models.TextChoices):
+    CRITERION = "criterion", _("Major-hazard criterion")
+    EXTERNAL = "external", _("External factors hard to remove")
+
+
+class FactorKind(models.TextChoices):
+    """GB/T 13861 as the sub-district records it."""
+
+    THING = "thing", _("Unsafe state of things (物的危险状态)")
+    PERSON = "person", _("Unsafe behaviour of people (人的不安全行为)")
+    MANAGEMENT = "management", _("Management defect (管理上的缺陷)")
+
+
+class HazardSource(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection item")
+    GRID_REPORT = "grid_report", _("Grid worker's report")
+    PUBLIC = "public", _("Public report")
+    OFFICE = "office", _("Recorded by the office")
+
+
+class HazardStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    CONFIRMED = "confirmed", _("Confirmed")
+    VOID = "void", _("Void")
+
+
+class HazardAction(models.TextChoices):
+    CONFIRM = "confirm", _("Confirm and classify")
+    VOID = "void", _("Void")
+    COMMENT = "comment", _("Comment")
+
+
+class HazardEventKind(models.TextChoices):
+    RECORD = "record", _("Recorded")
+    CONFIRM = "confirm", _("Confirmed")
+    VOID = "void", _("Voided")
+    COMMENT = "comment", _("Comment")
+
+
+# Who confirms or voids: the street office and the safety office (a department; the guard in
+# inspections.services.hazards narrows it to 安监). Everyone who sees a hazard may comment.
+_DECIDERS = frozenset({Role.STREET, Role.ADMIN, Role.DEPARTMENT})
+HAZARD_TRANSITIONS = {
+    HazardAction.CONFIRM: Transition(frozenset({HazardStatus.RECORDED}), HazardStatus.CONFIRMED, _DECIDERS),
+    HazardAction.VOID: Transition(frozenset({HazardStatus.RECORDED, HazardStatus.CONFIRMED}), HazardStatus.VOID, _DECIDERS),
+    HazardAction.COMMENT: Transition(frozenset(HazardStatus.values), None, frozenset(Role.values)),
+}

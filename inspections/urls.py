@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections import fieldwork_views as fieldwork
 from inspections import views
 
 app_name = "inspections"
@@ -12,4 +13,13 @@ urlpatterns = [
     path("criteria/", views.ClauseListView.as_view(), name="clause-list"),
     path("checklists/", views.ChecklistListView.as_view(), name="checklist-list"),
     path("checklists/<int:pk>/", views.checklist_detail, name="checklist-detail"),
+    path("hazards/", fieldwork.HazardListView.as_view(), name="hazard-list"),
+    path("hazards/<int:pk>/", fieldwork.hazard_detail, name="hazard-detail"),
+    path("hazards/<int:pk>/act/", fieldwork.hazard_act, name="hazard-act"),
+    path("hazards/<int:pk>/photos/<int:photo_pk>/", fieldwork.hazard_photo, name="hazard-photo"),
+    path("enterprises/<int:pk>/inspect/", fieldwork.inspection_form, name="inspection-form"),
+    path("inspections/<int:pk>/", fieldwork.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/answers/<int:answer_pk>/hazard/", fieldwork.raise_hazard, name="raise-hazard"),
+    path("inspections/<int:pk>/photos/<int:photo_pk>/", fieldwork.inspection_photo, name="inspection-photo"),
+    path("inspections/<int:pk>/signature/", fieldwork.inspection_signature, name="inspection-signature"),
 ]

@@ -21,6 +21,7 @@ from grids.access import get_visible_or_404
 from grids.listing import FilteredListView
 from grids.views import map_config
 from inspections import services
+from inspections.fieldwork_views import enterprise_sections
 from inspections.filters import ClauseFilter, EnterpriseFilter
 from inspections.models import ChecklistTemplate, ChecklistVersion, Clause, Enterprise
 from inspections.services.sheets import EXPORT_LIMIT, MAX_ROWS
@@ -48,6 +49,7 @@ def enterprise_detail(request, pk: int):
     context = {
         "enterprise": enterprise,
         "can_write": services.may_write(request.user),
+        **enterprise_sections(request.user, enterprise),
         "map_data": {
             "tiles": map_config()["tiles"], "point": point,
             "cell": {"type": "Feature", "geometry": enterprise.grid_cell.boundary, "properties": {"name": enterprise.grid_cell.name}},

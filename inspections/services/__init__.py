@@ -9,11 +9,21 @@ from inspections.services.enterprises import (
     register_enterprise,
     update_enterprise,
 )
+from inspections.services.hazards import (
+    HAZARD_WORKFLOW,
+    apply_hazard_action,
+    available_hazard_actions,
+    hazard_from_answer,
+    record_hazard,
+)
+from inspections.services.inspections import add_inspection_photos, save_inspection, sign_inspection, submit_inspection
 from inspections.services.library import seed_library
 from inspections.services.sheets import ImportReport, export_enterprises, import_enterprises, template_workbook
 
 __all__ = [
-    "ImportReport", "add_version", "check_writer", "cite_clause", "clean_enterprise", "current_version",
+    "HAZARD_WORKFLOW", "ImportReport", "add_inspection_photos", "apply_hazard_action", "available_hazard_actions",
+    "hazard_from_answer", "record_hazard", "save_inspection", "sign_inspection", "submit_inspection",
+    "add_version", "check_writer", "cite_clause", "clean_enterprise", "current_version",
     "export_enterprises", "import_enterprises", "mark_version_used", "may_write", "register_enterprise",
     "revise_clause", "revise_template", "seed_library", "template_workbook", "update_enterprise",
 ]

@@ -1,0 +1,136 @@
+"""Hazards (隐患), recorded from an inspection item or on their own, on the shared machinery.
+
+The code `YH-2026-000123` comes from the shared gapless numbering; the timeline is append-only
+(TimelineEventBase); the state (recorded → confirmed | void) moves only through
+`inspections.services.hazards.HAZARD_WORKFLOW`. Territory is denormalised from the enterprise,
+like incidents.Incident, so scoping and the list filter on one indexed column.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import PhotoBase, SequenceBase, TimelineEventBase
+from grids.models.scoping import ScopedQuerySet
+from inspections.choices import FactorKind, HazardEventKind, HazardLevel, HazardSource, HazardStatus, MajorBasis
+from inspections.models.enterprises import Enterprise, is_safety_office
+
+
+class HazardQuerySet(ScopedQuerySet):
+    """As enterprises: zone, community, cells; a department those of its enterprises (the safety office all)."""
+
+    def for_zone_leader(self, user):
+        return self.filter(zone_id=user.zone_id)
+
+    def for_community(self, user):
+        return self.filter(community_id=user.community_id)
+
+    def for_grid_worker(self, user):
+        return self.filter(grid_cell__in=user.grid_cells.all())
+
+    def for_department(self, user):
+        if is_safety_office(user):
+            return self
+        mine = self.filter(Exists(Enterprise.responsible_departments.through.objects.filter(
+            enterprise_id=OuterRef("enterprise_id"), department_id=user.department_id)))
+        return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
+
+    def for_list(self):
+        return self.select_related("enterprise", "grid_cell", "zone", "clause__standard", "department")
+
+
+class Hazard(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=HazardStatus.choices, default=HazardStatus.RECORDED)
+    source = models.CharField(_("source"), max_length=12, choices=HazardSource.choices, default=HazardSource.OFFICE)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("enterprise"))
+    inspection = models.ForeignKey("inspections.Inspection", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="hazards", verbose_name=_("inspection"))
+    answer = models.OneToOneField("inspections.InspectionAnswer", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="hazard", verbose_name=_("answer"))
+    item = models.ForeignKey("inspections.ChecklistItem", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="hazards", verbose_name=_("check item"))
+    clause = models.ForeignKey("inspections.Clause", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards",
+                               verbose_name=_("criterion"))
+    proposed_level = models.CharField(_("proposed level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    level = models.CharField(_("level"), max_length=10, choices=HazardLevel.choices, blank=True)
+    major_basis = models.CharField(_("why major"), max_length=10, choices=MajorBasis.choices, blank=True)
+    major_reason = models.CharField(_("external factors"), max_length=500, blank=True)
+    factor_kind = models.CharField(_("factor kind"), max_length=12, choices=FactorKind.choices, default=FactorKind.THING)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    department = models.ForeignKey("grids.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards",
+                                   verbose_name=_("responsible department"))
+    rectification_days = models.PositiveSmallIntegerField(_("rectification days"), default=7)
+    grid_cell = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, related_name="hazards", verbose_name=_("grid cell"))
+    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="hazards", verbose_name=_("community"))
+    zone = models.ForeignKey("grids.Zone", on_delete=models.PROTECT, related_name="hazards", verbose_name=_("zone"))
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("confirmed by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-recorded_at", "-id"], name="hazard_time"),
+            models.Index(fields=["zone", "-recorded_at"], name="hazard_zone"),
+            models.Index(fields=["community", "-recorded_at"], name="hazard_community"),
+            models.Index(fields=["grid_cell", "-recorded_at"], name="hazard_cell"),
+            models.Index(fields=["enterprise", "-recorded_at"], name="hazard_enterprise"),
+            models.Index(fields=["status", "-recorded_at"], name="hazard_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def shown_level(self) -> str:
+        """The confirmed level, else the proposal."""
+        return self.level or self.proposed_level
+
+
+class HazardEvent(TimelineEventBase):
+    """One line of a hazard's timeline. Append-only."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="events", verbose_name=_("hazard"))
+    kind = models.CharField(_("event"), max_length=20, choices=HazardEventKind.choices)
+    from_status = models.CharField(_("status before"), max_length=16, choices=HazardStatus.choices, blank=True)
+    to_status = models.CharField(_("status after"), max_length=16, choices=HazardStatus.choices, blank=True)
+
+    class Meta(TimelineEventBase.Meta):
+        verbose_name = _("hazard event")
+        verbose_name_plural = _("hazard events")
+        indexes = [models.Index(fields=["hazard", "created_at"], name="hazard_event_time")]
+
+
+def hazard_photo_path(instance, filename: str) -> str:
+    return f"hazards/{instance.hazard.recorded_at:%Y/%m}/{instance.hazard.code}/{filename}"
+
+
+class HazardPhoto(PhotoBase):
+    """A “before” photo (the rectification issue adds “after”)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="photos", verbose_name=_("hazard"))
+    image = models.ImageField(_("photo"), upload_to=hazard_photo_path, width_field="width", height_field="height")
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("hazard photo")
+        verbose_name_plural = _("hazard photos")
+
+
+class HazardSequence(SequenceBase):
+    """The last hazard number handed out per year (YH-2026-000123)."""
+
+    class Meta(SequenceBase.Meta):
+        verbose_name = _("hazard number sequence")
+        verbose_name_plural = _("hazard number sequences")
