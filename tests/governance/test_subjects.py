@@ -58,3 +58,13 @@ def test_assign_by_decision_refuses_a_closed_case_and_changes_nothing(world, mak
         )
     assert Incident.objects.get(pk=case.pk).status == Status.CLOSED
     assert IncidentEvent.objects.filter(incident=case).count() == events
+
+
+def test_a_subject_kind_missing_a_rule_cannot_be_registered():
+    from governance.meetings.subjects.base import Subject
+
+    class Incomplete(Subject):
+        kind, field = "hazard", "hazard"
+
+    with pytest.raises(TypeError):
+        Incomplete()

@@ -10,6 +10,7 @@ found, whether a decision can be applied, and how.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,7 @@ class History:
     department_ids: set[int] = field(default_factory=set)
 
     @property
+    @abstractmethod
     def line(self) -> str:
         if not self.parts:
             return _("No returns or escalations.")
@@ -37,8 +39,9 @@ class History:
         return " · ".join(parts)
 
 
-class Subject:
-    """A kind of subject. Subclasses set the class attributes and implement the methods."""
+class Subject(ABC):
+    """A kind of subject. Subclasses set the class attributes and implement every abstract method
+    (a kind that forgets one cannot be instantiated, so it fails at import, not at a meeting)."""
 
     kind: str = ""
     # The AgendaItem foreign key that names a subject of this kind.
@@ -53,35 +56,38 @@ class Subject:
     def id_field(self) -> str:
         return f"{self.field}_id"
 
+    @abstractmethod
     def still_open(self, prefix: str = "") -> Q:
         """Items (Q on AgendaItem, or on `prefix`+item) whose subject is still open."""
-        raise NotImplementedError
 
+    @abstractmethod
     def sort_keys(self, ids: Iterable[int]) -> dict[int, object]:
         """id → what orders objects of the same reason on the agenda (oldest first)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def histories(self, ids: Iterable[int]) -> dict[int, History]:
-        raise NotImplementedError
+        """id → the one-line past the meeting reads beside each object."""
 
+    @abstractmethod
     def code(self, obj: Model) -> str:
-        raise NotImplementedError
+        """The object's code as the minutes print it."""
 
+    @abstractmethod
     def one_line(self, obj: Model) -> str:
-        raise NotImplementedError
+        """The object in one line (code, kind, state), for lists and notifications."""
 
+    @abstractmethod
     def find(self, actor, ref) -> Model:
         """The object the chair named by code or id, among those `actor` sees (ValidationError)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def refuse_manual(self, obj: Model) -> str | None:
         """Why the chair cannot put this object on an agenda, or None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def refuse_decision(self, obj: Model) -> str | None:
         """Why a meeting cannot decide on this object now, or None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply_decision(self, decision, meeting, *, actor, now: datetime) -> None:
         """Carry out a published decision (inside the publication's transaction)."""
-        raise NotImplementedError
