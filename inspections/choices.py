@@ -153,6 +153,11 @@ class HazardSource(models.TextChoices):
 class HazardStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded")
     CONFIRMED = "confirmed", _("Confirmed")
+    NOTIFIED = "notified", _("Notice served")
+    RECTIFYING = "rectifying", _("Rectifying")
+    SUBMITTED = "submitted", _("Submitted for closing")
+    RECHECKING = "rechecking", _("Rechecking")
+    CLOSED = "closed", _("Closed (销号)")
     VOID = "void", _("Void")
 
 
@@ -167,6 +172,9 @@ class HazardEventKind(models.TextChoices):
     CONFIRM = "confirm", _("Confirmed")
     VOID = "void", _("Voided")
     COMMENT = "comment", _("Comment")
+    # The enterprise refused to rectify (two missed deadlines, refusal to halt, false evidence):
+    # what proposes a joint interview (issue 12).
+    REFUSED = "refused", _("Refusal to rectify recorded")
 
 
 # Who confirms or voids: the street office and the safety office (a department; the guard in

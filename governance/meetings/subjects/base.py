@@ -29,7 +29,6 @@ class History:
     department_ids: set[int] = field(default_factory=set)
 
     @property
-    @abstractmethod
     def line(self) -> str:
         if not self.parts:
             return _("No returns or escalations.")
