@@ -319,3 +319,6 @@ LOGGING = {
 
 SITE_NAME = _("Grid governance")
 DEMO_PASSWORD = "demo-2026"
+
+# The modules whose `SOURCES` fill the homes' to-do lists (grids.todo); a feature adds its module here.
+HOME_TODO_MODULES = ["grids.todo", "incidents.todo", "governance.meetings.todo", "inspections.todo"]

@@ -1,10 +1,12 @@
-"""The street office's own pages: the per-role home page."""
+"""The street office's own pages: the per-role home page, a to-do list first (governance.home)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from governance.home.headline import warm_headline
+from governance.home.selectors import todo_items
 from grids import selectors
 from grids.access import visible
 from grids.choices import Role, WorkerKind
@@ -23,19 +25,16 @@ def _communities_with_duty(user) -> list:
 
 
 def _role_context(user) -> dict:
-    role = user.role
     if user.sees_everything:
-        communities = _communities_with_duty(user)
         counts = selectors.worker_counts_by_kind(visible(User, user).filter(is_active=True))
         return {
+            "headline": warm_headline(user),
             "workers_by_kind": [(label, counts.get(value, 0)) for value, label in WorkerKind.choices],
-            "gap_communities": [c for c in communities if c.uncovered_hours],
+            "gap_communities": [c for c in _communities_with_duty(user) if c.uncovered_hours],
         }
-    if role == Role.ZONE_LEADER:
+    if user.role in (Role.ZONE_LEADER, Role.COMMUNITY):
         return {"duty_communities": _communities_with_duty(user)}
-    if role == Role.COMMUNITY:
-        return {"duty_communities": _communities_with_duty(user)}
-    if role == Role.DEPARTMENT:
+    if user.role == Role.DEPARTMENT:
         teams = ZoneTeam.objects.filter(department_id=user.department_id).select_related("zone")
         if user.zone_id:
             teams = teams.filter(zone_id=user.zone_id)
@@ -46,5 +45,5 @@ def _role_context(user) -> dict:
 @login_required
 def home(request):
     user = request.user
-    context = {"summary": selectors.home_summary(user), **_role_context(user)}
+    context = {"todo": todo_items(user), "summary": selectors.home_summary(user), **_role_context(user)}
     return render(request, "governance/home.html", context)

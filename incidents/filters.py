@@ -65,6 +65,12 @@ class IncidentFilter(django_filters.FilterSet):
     event = django_filters.MultipleChoiceFilter(choices=EventKind.choices, method="filter_event", label=_("Timeline event"))
     event_after = django_filters.DateFilter(method="qualify_event", label=_("Event from"))
     event_before = django_filters.DateFilter(method="qualify_event", label=_("Event until"))
+    # The homes' to-do links (incidents.todo): each says what its count says.
+    due_soon = StrictBooleanFilter(method="filter_due_soon", label=_("Due soon (warning time passed)"))
+    due_after = django_filters.DateFilter(method="filter_day_from", field_name="due_at", label=_("Due from"))
+    due_before = django_filters.DateFilter(method="filter_day_until", field_name="due_at", label=_("Due until"))
+    extension_pending = StrictBooleanFilter(field_name="extension_pending", label=_("Extension requested"))
+    my_cells = StrictBooleanFilter(method="filter_my_cells", label=_("In my grid cells"))
 
     class Meta:
         model = Incident
@@ -95,6 +101,19 @@ class IncidentFilter(django_filters.FilterSet):
         if not value or not self.request:
             return queryset
         return queryset.filter(reporter=self.request.user)
+
+    def filter_due_soon(self, queryset, name, value):
+        """True: the warning time has passed but the deadline has not; False: any other case."""
+        if value is None:
+            return queryset
+        now = timezone.now()
+        soon = Q(warn_at__lte=now, due_at__gt=now)
+        return queryset.filter(soon) if value else queryset.exclude(soon)
+
+    def filter_my_cells(self, queryset, name, value):
+        if not value or not self.request:
+            return queryset
+        return queryset.filter(grid_cell__in=self.request.user.grid_cells.all())
 
     # --- dashboard drill-downs ---------------------------------------------------------------
 

@@ -25,10 +25,17 @@ class InspectionFilter(django_filters.FilterSet):
     flagged = StrictBooleanFilter(field_name="location_flagged", label=_("Far from the enterprise"))
     started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte", label=_("Started from"))
     started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt", label=_("Started before"))
+    mine = StrictBooleanFilter(method="filter_mine", label=_("Recorded by me"))
 
     class Meta:
         model = Inspection
-        fields = ["enterprise", "kind", "status", "zone", "flagged", "started_after", "started_before"]
+        fields = ["enterprise", "kind", "status", "zone", "flagged", "started_after", "started_before", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if value is None or not self.request:
+            return queryset
+        mine = Q(created_by=self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
 class HazardFilter(django_filters.FilterSet):

@@ -22,7 +22,7 @@ from grids.models import Department, User
 from inspections import services
 from inspections.choices import ENFORCEMENT_KINDS, HazardAction, HazardLevel, InspectionKind, SignatureKind
 from inspections.fieldwork_api import inspection_detail_queryset
-from inspections.fieldwork_filters import HazardFilter
+from inspections.fieldwork_filters import HazardFilter, InspectionFilter
 from inspections.models import ChecklistTemplate, Enterprise, Hazard, HazardPhoto, Inspection, InspectionPhoto
 from inspections.services.checklists import current_version
 from inspections.services.hazards import hazard_timeline
@@ -50,6 +50,15 @@ class HazardListView(FilteredListView):
     filterset_class = HazardFilter
     queryset = Hazard.objects.for_list()
     context_object_name = "hazards"
+
+
+class InspectionListView(FilteredListView):
+    """The inspections of the enterprises the user sees; the home links here for one's own drafts."""
+
+    template_name = "inspections/inspection_list.html"
+    filterset_class = InspectionFilter
+    queryset = Inspection.objects.for_list()
+    context_object_name = "inspections"
 
 
 @login_required

@@ -17,6 +17,7 @@ urlpatterns = [
     path("hazards/<int:pk>/", fieldwork.hazard_detail, name="hazard-detail"),
     path("hazards/<int:pk>/act/", fieldwork.hazard_act, name="hazard-act"),
     path("hazards/<int:pk>/photos/<int:photo_pk>/", fieldwork.hazard_photo, name="hazard-photo"),
+    path("inspections/", fieldwork.InspectionListView.as_view(), name="inspection-list"),
     path("enterprises/<int:pk>/inspect/", fieldwork.inspection_form, name="inspection-form"),
     path("inspections/<int:pk>/", fieldwork.inspection_detail, name="inspection-detail"),
     path("inspections/<int:pk>/answers/<int:answer_pk>/hazard/", fieldwork.raise_hazard, name="raise-hazard"),
