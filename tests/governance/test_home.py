@@ -4,10 +4,14 @@ hand-built rows; counts are scoped; the queries do not grow with the rows."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from governance.home.selectors import todo_items
-from grids.todo import all_sources, sources_for
+from grids import todo
+from grids.choices import Role
+from grids.models import TrainingSession
+from grids.todo import TodoSource, all_sources, sources_for
 from incidents.choices import Status
 from tests.governance import home_data
 from tests.incidents.factories import IncidentFactory
@@ -60,6 +64,33 @@ def test_inspection_source_counts_the_rows_of_its_list(world, enterprises, make_
     item = item_of(user, key)
     assert item.count == home_data.HAZARD_EXPECTED[persona][key]
     assert listed(page_for(user), item.url) == item.count
+
+
+# A feature's own module, as enterprise safety's notices and rechecks will add theirs.
+SOURCES = [
+    TodoSource("test_trainings", "Trainings to attend", frozenset({Role.ZONE_LEADER}), TrainingSession,
+               condition=lambda user, now: Q(starts_at__gte=now), url_name="grids:training-list"),
+]
+
+
+@pytest.fixture
+def registry(settings):
+    todo.all_sources.cache_clear()
+    yield settings
+    todo.all_sources.cache_clear()
+
+
+def test_a_feature_adds_its_line_by_naming_its_module(world, cases, registry, page_for):
+    registry.HOME_TODO_MODULES = [*registry.HOME_TODO_MODULES, __name__]
+    body = page_for(world.users.zone_leader).get(reverse("home")).content.decode()
+    assert 'data-todo="test_trainings" data-count="0"' in body
+    assert "test_trainings" not in {source.key for source in sources_for(world.users.worker)}
+
+
+def test_a_key_registered_twice_stops_start_up(registry):
+    registry.HOME_TODO_MODULES = [*registry.HOME_TODO_MODULES, __name__, __name__]
+    with pytest.raises(RuntimeError, match="test_trainings"):
+        all_sources()
 
 
 def test_sources_follow_the_role(world):
