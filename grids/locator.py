@@ -120,3 +120,15 @@ def locate_cell_in(queryset, latitude: float, longitude: float):
     # The cells changed twice under us: answer from the index just built.
     cell_id = index.candidate(latitude, longitude)
     return None if cell_id is None else queryset.filter(pk=cell_id).first()
+
+
+def cell_finder(cells_by_id: dict):
+    """A look-up for a batch (an import): the index is checked once, then each point costs no
+    query — `cells_by_id` (id → GridCell) holds the rows the caller loaded in one query."""
+    index = _fresh_index()
+
+    def find(latitude: float, longitude: float):
+        cell_id = index.candidate(latitude, longitude)
+        return None if cell_id is None else cells_by_id.get(cell_id)
+
+    return find

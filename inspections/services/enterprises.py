@@ -157,8 +157,9 @@ def _clean_one(field: str, data: dict, out: dict) -> None:
         out[field] = _departments(value, field=field)
 
 
-def clean_enterprise(data: dict) -> dict:
-    """Model values from raw input, or ValidationError naming every bad field."""
+def clean_enterprise(data: dict, *, locate=None) -> dict:
+    """Model values from raw input, or ValidationError naming every bad field. `locate(lat, lng)`
+    finds the cell of a point (a batch passes grids.locator.cell_finder; default: one query)."""
     out: dict = {}
     errors: dict[str, list[str]] = {}
     for field in FIELDS:
@@ -168,20 +169,24 @@ def clean_enterprise(data: dict) -> dict:
             for name, messages in error.message_dict.items():
                 errors.setdefault(name, []).extend(messages)
     if not errors:
-        _place(out, errors)
+        _place(out, errors, locate)
     if errors:
         raise ValidationError(errors)
     out["name_key"], out["address_key"] = identity_key(out["name"]), identity_key(out["address"])
     return out
 
 
-def _place(out: dict, errors: dict) -> None:
+def _locate_one(latitude: float, longitude: float):
+    return locate_cell(latitude=latitude, longitude=longitude)
+
+
+def _place(out: dict, errors: dict, locate=None) -> None:
     """The point decides the cell; a manual cell only where the point is outside every cell (or missing)."""
     lat, lng, manual = out["latitude"], out["longitude"], out["grid_cell"]
     if (lat is None) != (lng is None):
         errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
         return
-    located = locate_cell(latitude=lat, longitude=lng) if lat is not None else None
+    located = (locate or _locate_one)(lat, lng) if lat is not None else None
     cell = located or manual
     if cell is None:
         message = _("The point lies outside every grid cell: choose the cell.") if lat is not None else _(

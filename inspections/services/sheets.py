@@ -21,6 +21,7 @@ from casework.spreadsheets import safe_cell
 from grids.models import Department, GridCell
 from inspections.choices import EnterpriseStatus, Flag, RiskLevel, RiskMethod, Sector, TargetKind
 from inspections.models import Enterprise
+from grids.locator import cell_finder
 from inspections.services.enterprises import check_writer, clean_enterprise, identity_key, may_write, register_many
 
 MAX_ROWS = 5000
@@ -174,12 +175,13 @@ def import_enterprises(upload, *, actor, valid_rows_only: bool = False, dry_run:
     report.rows = len(rows)
     if report.errors:
         return report
-    cells = {c.code: c for c in GridCell.objects.select_related("community")}
+    cells = {c.code: c for c in GridCell.objects.select_related("community__zone")}
+    locate = cell_finder({c.pk: c for c in cells.values()})
     departments = {d.name: d for d in Department.objects.filter(is_active=True)}
     cleaned: list[tuple[int, dict]] = []
     for number, data in rows:
         try:
-            cleaned.append((number, clean_enterprise(_raw(data, cells, departments))))
+            cleaned.append((number, clean_enterprise(_raw(data, cells, departments), locate=locate)))
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
