@@ -18,10 +18,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from casework.spreadsheets import safe_cell
+from grids.locator import cell_finder
 from grids.models import Department, GridCell
 from inspections.choices import EnterpriseStatus, Flag, RiskLevel, RiskMethod, Sector, TargetKind
 from inspections.models import Enterprise
-from grids.locator import cell_finder
 from inspections.services.enterprises import check_writer, clean_enterprise, identity_key, may_write, register_many
 
 MAX_ROWS = 5000
