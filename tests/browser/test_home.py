@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,6 @@ from tests.inspections.conftest import checklist, enterprises, make_hazard, make
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("HOME_SCREENSHOTS", "")
-# The home's new strings in Chinese until the lead merges them into locale/ (see that file).
-STRINGS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "home" / "zh-hans.po"
 
 # persona → the to-do line the person follows (one per role).
 FOLLOW = {
@@ -41,8 +38,6 @@ def home_world(live_world, settings, tmp_path, enterprises, make_inspection, mak
     settings.MAP_TILES = "none"
     settings.DASHBOARD_CACHE_SECONDS = 0
     settings.NOTIFICATION_CHANNELS = []
-    if SHOTS:
-        settings.LOCALE_PATHS = [_home_catalogue(tmp_path), *settings.LOCALE_PATHS]
     cf.category_tree(live_world)
     home_data.build(live_world)
     home_data.hazards_and_drafts(live_world, enterprises, make_inspection, make_hazard)
@@ -58,14 +53,6 @@ def home_world(live_world, settings, tmp_path, enterprises, make_inspection, mak
     warm_dashboards(force=True)
     yield live_world
     cache.clear()
-
-
-def _home_catalogue(folder: Path) -> Path:
-    """docs/screenshots/home/zh-hans.po compiled into a locale folder of its own (merged over locale/)."""
-    messages = folder / "locale" / "zh_Hans" / "LC_MESSAGES"
-    messages.mkdir(parents=True)
-    subprocess.run(["msgfmt", "-o", str(messages / "django.mo"), str(STRINGS)], check=True)
-    return folder / "locale"
 
 
 def _page(browser, live_server, width: int, height: int):
