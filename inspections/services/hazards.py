@@ -48,6 +48,7 @@ from inspections.models import (
     InspectionAnswer,
     is_safety_office,
 )
+from inspections.services.campaigns import is_campaign_expert
 from inspections.services.criteria import cite_clause
 
 PREFIX = "YH"
@@ -189,6 +190,9 @@ def hazard_from_answer(answer, *, actor, description="", factor_kind=None, locat
 def _guard(actor, hazard: Hazard, action: str) -> str | None:
     if action in (HazardAction.CONFIRM, HazardAction.VOID) and actor.role == Role.DEPARTMENT and not is_safety_office(actor):
         return _("Only the safety office or the street office may do this.")
+    if action in (HazardAction.CONFIRM, HazardAction.VOID) and not actor.sees_everything and is_campaign_expert(actor):
+        # A hired expert finds and proposes; the office decides (SAFETY.md §8.3: a human of the office classifies).
+        return _("A campaign expert records hazards; the safety office confirms them.")
     return None
 
 
