@@ -245,7 +245,9 @@ def _inspection_page(request, enterprise, *, campaign, draft):
     inspectors = [{"user": request.user.pk, "certificate_no": post.get("certificate_no", "")}]
     if post.get("co_inspector"):
         inspectors.append({"user": post.get("co_inspector"), "certificate_no": post.get("co_certificate_no", "")})
-    submit = post.get("submit", "1") != "0"  # the draft button sends 0; a form without buttons (no JS) submits
+    # The draft button sends intent=draft; the submit button (or a form sent without a button) submits.
+    # (Not named "submit": a control of that name would hide the form's submit() from the script.)
+    submit = post.get("intent", "submit") != "draft"
     try:
         inspection, _created = services.save_inspection(
             actor=request.user, client_key=post.get("client_key"), enterprise=enterprise.pk, kind=post.get("kind"),

@@ -54,7 +54,7 @@ def test_reopening_a_draft_on_the_phone_shows_its_answers(world, enterprises, ch
     key = str(uuid.uuid4())
     data = {"client_key": key, "template": checklist.template.pk, "kind": "government", "certificate_no": "37020001",
             "co_inspector": world.users.safety_a.pk, "co_certificate_no": "37020002", f"answer_{items['G1'].pk}": "no",
-            f"note_{items['G1'].pk}": "无报警器", f"value_{items['G3'].pk}": "1.5", "summary": "未完", "submit": "0",
+            f"note_{items['G1'].pk}": "无报警器", f"value_{items['G3'].pk}": "1.5", "summary": "未完", "intent": "draft",
             f"photos_{items['G1'].pk}": png("g1.png")}
     response = page.post(url, data)
     inspection = Inspection.objects.get(client_key=key)
@@ -68,7 +68,7 @@ def test_reopening_a_draft_on_the_phone_shows_its_answers(world, enterprises, ch
     assert 'data-testid="stored-photos-G1"' in html
     # Continue: answer G2, submit.
     del data[f"photos_{items['G1'].pk}"]
-    data.update({f"answer_{items['G2'].pk}": "yes", "submit": "1"})
+    data.update({f"answer_{items['G2'].pk}": "yes", "intent": "submit"})
     response = page.post(f"/inspections/inspections/{inspection.pk}/edit/", data)
     assert response.status_code == 302 and response.url == f"/inspections/inspections/{inspection.pk}/"
     inspection.refresh_from_db()
@@ -106,7 +106,7 @@ def test_a_failed_photo_required_item_needs_a_photo_to_submit(world, enterprises
     page = page_for(world.users.safety)
     url = f"/inspections/enterprises/{enterprises['a2x'].pk}/inspect/?template={checklist.template.pk}"
     data = {"client_key": str(uuid.uuid4()), "template": checklist.template.pk, "kind": "service",
-            f"answer_{g1.pk}": "no", "submit": "1"}
+            f"answer_{g1.pk}": "no", "intent": "submit"}
     response = page.post(url, data)
     assert response.status_code == 400 and b"G1" in response.content and b'data-testid="form-error"' in response.content
     data.update({f"answer_{g1.pk}": "yes", "client_key": str(uuid.uuid4())})
