@@ -197,7 +197,7 @@ def seed_campaigns(*, stdout: TextIO | None = None) -> dict[str, int]:
     now = timezone.now()
     today = timezone.localdate()
     made = 0
-    for n, ((title, theme, (sectors, flags), zone_no, _days), (starts, ends)) in enumerate(zip(PLAN, _windows(today))):
+    for n, ((title, theme, (sectors, flags), zone_no, _days), (starts, ends)) in enumerate(zip(PLAN, _windows(today), strict=True)):
         zone = zones.get(zone_no) if zone_no else None
         lead = cast.leaders.get(zone.pk) if zone else cast.street
         experts = [EXPERTS[(n + k) % len(EXPERTS)] for k in range(2)]

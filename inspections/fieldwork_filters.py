@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.filters import StrictBooleanFilter
 from grids.models import Department
-from inspections.choices import CampaignPhase, CampaignTheme, FactorKind, HazardLevel, HazardSource, HazardStatus, InspectionKind, InspectionStatus
+from inspections.choices import (
+    CampaignPhase,
+    CampaignTheme,
+    FactorKind,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+    InspectionKind,
+    InspectionStatus,
+)
 from inspections.filters import _cells, _communities, _zones
 from inspections.models import Campaign, CampaignTarget, Enterprise, Hazard, Inspection
 

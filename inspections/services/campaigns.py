@@ -437,7 +437,8 @@ def report_data(campaign: Campaign, user) -> dict:
 
 
 __all__ = [
-    "CAMPAIGN_WORKFLOW", "available_campaign_actions", "check_keeper", "may_keep", "campaign_hazards", "campaigns_for_list", "campaign_progress", "campaign_timeline",
+    "CAMPAIGN_WORKFLOW", "available_campaign_actions", "campaign_hazards", "campaign_progress", "campaign_timeline",
+    "campaigns_for_list", "check_keeper", "may_keep",
     "create_campaign", "edit_campaign", "is_campaign_expert", "move_campaign", "progress_by_sector", "progress_by_zone",
     "report_data", "scope_queryset", "start_campaign", "targets_with_state", "visible_targets",
 ]

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inspections import services
-from tests.inspections.campaign_fixtures import campaign_data, campaigns  # noqa: F401
+from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import inspection_body
 from tests.inspections.test_scoping import EXPECTED as ENTERPRISES
 from tests.scoping import api_ids, assert_api_scoping, assert_page_scoping
@@ -29,7 +29,7 @@ for name in OFFICE:
 EXPECTED["zone_leader"] = {"whole", "planned"}  # the planned campaign names zone A
 
 
-def ids(campaigns, names):  # noqa: F811
+def ids(campaigns, names):
     return {getattr(campaigns, n).pk for n in names}
 
 
@@ -37,7 +37,7 @@ def test_the_expectations_name_every_persona(world):
     assert set(EXPECTED) == set(vars(world.users))
 
 
-def test_campaign_api_and_pages_are_scoped(world, campaigns, api_for, page_for):  # noqa: F811
+def test_campaign_api_and_pages_are_scoped(world, campaigns, api_for, page_for):
     expected = {name: ids(campaigns, names) for name, names in EXPECTED.items()}
     all_ids = ids(campaigns, ["whole", "zone_b", "planned"])
     assert_api_scoping(api_for, vars(world.users), list_url="/api/v1/campaigns/",
@@ -54,7 +54,7 @@ def test_campaign_api_and_pages_are_scoped(world, campaigns, api_for, page_for):
         assert {c.pk for c in page.context["campaigns"]} == want, name
 
 
-def test_targets_are_those_of_the_visible_enterprises(world, enterprises, campaigns, api_for, page_for):  # noqa: F811
+def test_targets_are_those_of_the_visible_enterprises(world, enterprises, campaigns, api_for, page_for):
     for name, cells in ENTERPRISES.items():
         if not cells:
             continue
@@ -67,7 +67,7 @@ def test_targets_are_those_of_the_visible_enterprises(world, enterprises, campai
         assert progress["progress"]["due"] == len(want), name
 
 
-def test_only_keepers_edit_and_move_campaigns(world, campaigns, api_for, page_for):  # noqa: F811
+def test_only_keepers_edit_and_move_campaigns(world, campaigns, api_for, page_for):
     for name, names in EXPECTED.items():
         page, api = page_for(world.persona(name)), api_for(world.persona(name))
         for key in ("whole", "zone_b", "planned"):
@@ -123,7 +123,7 @@ def test_campaign_lists_run_a_fixed_number_of_queries(world, enterprises, checkl
 
 
 def test_campaign_details_and_targets_run_a_fixed_number_of_queries(world, enterprises, checklist, campaigns, api_for,
-                                                                    page_for, django_assert_num_queries):  # noqa: F811
+                                                                    page_for, django_assert_num_queries):
     whole = campaigns.whole
     page, api = page_for(world.users.street), api_for(world.users.street)
 

@@ -14,7 +14,7 @@ from casework.errors import Forbidden, Refused
 from inspections import services
 from inspections.models import Campaign, CampaignEvent, CampaignTarget
 from inspections.services.campaigns import campaign_progress, progress_by_sector, progress_by_zone
-from tests.inspections.campaign_fixtures import campaign_data, campaigns  # noqa: F401
+from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import enterprise_data, inspection_body
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ EXPECTED = {("mobilise", "start"): "self_check", ("self_check", "inspect"): "ins
             ("inspection", "review"): "review"}
 
 
-def test_the_scope_is_frozen_when_the_campaign_starts(world, enterprises, checklist, campaigns):  # noqa: F811
+def test_the_scope_is_frozen_when_the_campaign_starts(world, enterprises, checklist, campaigns):
     whole = campaigns.whole
     assert set(whole.targets.values_list("enterprise__credit_code", flat=True)) == {
         e.credit_code for e in enterprises.values()}
@@ -49,7 +49,7 @@ def test_the_scope_is_frozen_when_the_campaign_starts(world, enterprises, checkl
     assert kinds == ["create", "start", "edit"]
 
 
-def test_the_api_refuses_a_scope_edit_after_the_start_with_409(world, campaigns, api_for):  # noqa: F811
+def test_the_api_refuses_a_scope_edit_after_the_start_with_409(world, campaigns, api_for):
     client = api_for(world.users.street)
     response = client.patch(f"/api/v1/campaigns/{campaigns.whole.pk}/", {"zones": [world.zone_b.pk]}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "scope_frozen"
@@ -123,7 +123,7 @@ def test_one_pinned_version_per_template(world, checklist):
 
 
 def test_an_inspection_under_a_campaign_is_of_a_target_in_the_pinned_version(world, enterprises, checklist,
-                                                                             campaigns, api_for):  # noqa: F811
+                                                                             campaigns, api_for):
     client = api_for(world.users.safety)
     # b1x is a target of the zone-B campaign; a1x is not.
     body = inspection_body(enterprises["a1x"], checklist, world, campaign=campaigns.zone_b.pk)
@@ -157,7 +157,7 @@ def _inspect(world, checklist, enterprise, campaign, *, fail=("G1", "G2"), submi
 
 
 def test_progress_counts_due_inspected_hazards_and_major(world, enterprises, checklist, campaigns,
-                                                         django_assert_num_queries):  # noqa: F811
+                                                         django_assert_num_queries):
     whole = campaigns.whole
     _inspect(world, checklist, enterprises["a1x"], whole)  # G1 (major clause) and G2 failed
     _inspect(world, checklist, enterprises["a1x"], whole, fail=())  # a second visit, clean
@@ -181,7 +181,7 @@ def test_progress_counts_due_inspected_hazards_and_major(world, enterprises, che
 
 
 def test_the_ledger_holds_the_visible_targets_and_hazards_formula_safe(world, enterprises, checklist, campaigns,
-                                                                       page_for):  # noqa: F811
+                                                                       page_for):
     services.edit_campaign(campaigns.whole.pk, actor=world.users.street, title="=HYPERLINK(\"x\")")
     _inspect(world, checklist, enterprises["a1x"], campaigns.whole)
     response = page_for(world.users.zone_leader_b).get(f"/inspections/campaigns/{campaigns.whole.pk}/ledger.xlsx")

@@ -10,7 +10,6 @@ import pytest
 
 from inspections import services
 from inspections.models import Inspection, InspectionAnswer
-from tests.inspections.campaign_fixtures import campaigns  # noqa: F401
 from tests.inspections.conftest import inspection_body
 from tests.inspections.test_inspections import png
 
@@ -113,7 +112,7 @@ def test_a_failed_photo_required_item_needs_a_photo_to_submit(world, enterprises
     assert page.post(url, data).status_code == 302
 
 
-def test_a_campaign_expert_inspects_but_does_not_confirm(world, enterprises, checklist, campaigns, api_for):  # noqa: F811
+def test_a_campaign_expert_inspects_but_does_not_confirm(world, enterprises, checklist, campaigns, api_for):
     expert = world.users.safety_a  # the whole campaign's expert, with an account in the safety office
     body = inspection_body(enterprises["a1x"], checklist, world, kind="expert", campaign=campaigns.whole.pk, submit=True)
     inspection, _ = services.save_inspection(actor=expert, **body)
