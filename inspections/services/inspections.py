@@ -239,10 +239,10 @@ def _check_photos(inspection: Inspection) -> None:
         ) % {"items": "；".join(missing)}})
 
 
-def _upsert_answers(inspection: Inspection, rows: list[InspectionAnswer]) -> list[InspectionAnswer]:
+def _upsert_answers(inspection: Inspection, rows: list[InspectionAnswer], *, new: bool) -> list[InspectionAnswer]:
     """Answers of a draft: an item answered again is updated, a new one added; an item not sent
     keeps its answer (a phone form cannot un-answer a radio button)."""
-    stored = {a.item_id: a for a in inspection.answers.all()}
+    stored = {} if new else {a.item_id: a for a in inspection.answers.all()}
     fresh, changed = [], []
     for row in rows:
         old = stored.get(row.item_id)
@@ -306,6 +306,16 @@ def save_inspection(*, actor, client_key, enterprise, kind, version, campaign=No
     answer_rows = _answers(answers, version)
     submitting = parsers.boolean(submit, field="submit")
     uploads = _photo_uploads(photos, version)
+    if submitting and known is None:
+        # A new inspection submitted at once: its only photos are the ones sent with it, so the
+        # rule is checked before anything is written (a draft's stored photos are counted below).
+        lacking = [f"{a.item.code} {a.item.text}" for a in answer_rows
+                   if a.passed is False and a.item.photo_required and a.item_id not in uploads]
+        if lacking:
+            raise ValidationError({"photos": _(
+                "A photo is required for the failed item %(items)s: add it before submitting."
+            ) % {"items": "；".join(lacking)}})
+        inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, now
     _locate(inspection)
     try:
         with files_discarded_on_error(), transaction.atomic():
@@ -320,7 +330,7 @@ def save_inspection(*, actor, client_key, enterprise, kind, version, campaign=No
             InspectionInspector.objects.bulk_create(
                 InspectionInspector(inspection=inspection, user=user, certificate_no=cert) for user, cert in people)
             InspectionExpert.objects.bulk_create(InspectionExpert(inspection=inspection, **row) for row in expert_rows)
-            stored = _upsert_answers(inspection, answer_rows)
+            stored = _upsert_answers(inspection, answer_rows, new=known is None)
             if stored:
                 mark_version_used(version)
             by_item = {a.item_id: a for a in stored}
@@ -328,7 +338,7 @@ def save_inspection(*, actor, client_key, enterprise, kind, version, campaign=No
                 if item_pk not in by_item:
                     raise ValidationError({"photos": _("A photo belongs to an item that is not answered.")})
                 attach_photos(InspectionPhoto, cleaned, uploaded_by=actor, inspection=inspection, answer=by_item[item_pk])
-            if submitting:
+            if submitting and known is not None:
                 _check_photos(inspection)
                 inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, now
                 inspection.save(update_fields=["status", "submitted_at"])
