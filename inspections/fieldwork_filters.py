@@ -77,7 +77,7 @@ class CampaignFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     theme = django_filters.ChoiceFilter(choices=CampaignTheme.choices, label=_("Theme"))
     phase = django_filters.MultipleChoiceFilter(choices=CampaignPhase.choices, label=_("Phase"))
-    zone = django_filters.ModelChoiceFilter(queryset=_zones, method="filter_zone", label=_("Zone"))
+    zone = django_filters.ModelChoiceFilter(field_name="zones", queryset=_zones, method="filter_zone", label=_("Zone"))
     running_on = django_filters.DateFilter(method="filter_running_on", label=_("Running on"))
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label=_("Starts from"))
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lt", label=_("Starts before"))
