@@ -145,3 +145,17 @@ def test_campaign_details_and_targets_run_a_fixed_number_of_queries(world, enter
             visit(cell)
         with django_assert_num_queries(len(first)):
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("persona, shown", [("street", True), ("safety", True), ("zone_leader", True), ("worker", True),
+                                            ("urban", True), ("contractor", False)])
+def test_the_nav_links_the_campaigns(world, page_for, persona, shown):
+    html = page_for(world.persona(persona)).get("/").content.decode()
+    assert ('data-testid="nav-campaigns"' in html) is shown
+
+
+def test_the_campaign_admin_is_read_only(world, campaigns, page_for):
+    admin = page_for(world.users.admin)
+    assert admin.get("/admin/inspections/campaign/").status_code == 200
+    assert admin.get(f"/admin/inspections/campaign/{campaigns.whole.pk}/change/").status_code == 200
+    assert admin.get("/admin/inspections/campaign/add/").status_code == 403
