@@ -42,8 +42,8 @@ from inspections.services.campaigns import create_campaign, move_campaign, start
 NAMESPACE = uuid.UUID("0b5e3c8e-4a77-4f0e-9d2a-6c1f5e2b7a90")
 DAYS = 180
 # Item failure rates: a clause-major item rarely fails (that is what makes 5 % major), others often.
-FAIL_MAJOR, FAIL_OTHER = 0.033, 0.2
-COVERAGE = 0.7  # share of a finished campaign's targets inspected
+FAIL_MAJOR, FAIL_OTHER = 0.045, 0.25
+COVERAGE = 0.55  # share of a finished campaign's targets inspected
 EXPERTS = [
     ("孙志远", "注册安全工程师", "青岛安科技术服务有限公司", "expert1"),
     ("刘慧敏", "高级工程师（燃气）", "黄河新区燃气协会", "expert2"),

@@ -46,5 +46,5 @@ def test_demo_campaigns(settings):
     street = Campaign.objects.get(phase="review", title="燃气管线安全专项排查").lead
     progress = campaign_progress(Campaign.objects.get(title="燃气管线安全专项排查"), street)
     assert progress["due"] == CampaignTarget.objects.filter(campaign__title="燃气管线安全专项排查").count()
-    assert 0.5 <= progress["inspected"] / progress["due"] <= 0.95
+    assert 0.35 <= progress["inspected"] / progress["due"] <= 0.8
     assert seed_campaigns() == {}
