@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from inspections.models import (
+    Campaign,
+    CampaignEvent,
+    CampaignExpert,
     ChecklistItem,
     ChecklistTemplate,
     ChecklistVersion,
@@ -191,3 +194,24 @@ class HazardAdmin(ReadOnlyModelAdmin):
     search_fields = ["code", "description", "enterprise__name"]
     raw_id_fields = ["enterprise", "inspection", "answer", "item", "clause", "reporter", "confirmed_by"]
     inlines = [HazardEventInline]
+
+
+# --- campaigns: read-only here; they are planned and moved through their pages and services ------
+
+class CampaignExpertInline(ReadOnlyInline):
+    model = CampaignExpert
+    fields = ["name", "qualification", "organisation", "user"]
+
+
+class CampaignEventInline(ReadOnlyInline):
+    model = CampaignEvent
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyModelAdmin):
+    list_display = ["title", "theme", "phase", "starts_on", "ends_on", "lead"]
+    list_filter = ["theme", "phase"]
+    list_select_related = ["lead"]
+    search_fields = ["title"]
+    inlines = [CampaignExpertInline, CampaignEventInline]

@@ -185,3 +185,47 @@ HAZARD_TRANSITIONS = {
     HazardAction.VOID: Transition(frozenset({HazardStatus.RECORDED, HazardStatus.CONFIRMED}), HazardStatus.VOID, _DECIDERS),
     HazardAction.COMMENT: Transition(frozenset(HazardStatus.values), None, frozenset(Role.values)),
 }
+
+
+# --- campaigns (专项排查, SAFETY.md §1.7, §8.1) ---------------------------------------------------
+
+class CampaignTheme(models.TextChoices):
+    GAS_FUEL = "gas_fuel", _("Gas and fuel pipelines")
+    PUBLIC_SECURITY = "public_security", _("Public-security hazards")
+    KEY_PRODUCTION = "key_production", _("Key production hazards")
+    SEASONAL = "seasonal", _("Seasonal")
+    CUSTOM = "custom", _("Custom")
+
+
+class CampaignPhase(models.TextChoices):
+    """The four phases of the 2023 national campaign: 动员部署 → 自查自改/帮扶 → 精准执法 → 总结提高."""
+
+    MOBILISE = "mobilise", _("Mobilise")
+    SELF_CHECK = "self_check", _("Self-check and help")
+    INSPECTION = "inspection", _("Inspection and enforcement")
+    REVIEW = "review", _("Review")
+
+
+class CampaignAction(models.TextChoices):
+    START = "start", _("Start (freeze the enterprises)")
+    INSPECT = "inspect", _("Move to inspection")
+    REVIEW = "review", _("Move to review")
+
+
+class CampaignEventKind(models.TextChoices):
+    CREATE = "create", _("Created")
+    EDIT = "edit", _("Edited")
+    START = "start", _("Started")
+    PHASE = "phase", _("Phase changed")
+
+
+# Inspections may be recorded under a campaign while it runs (self-check and inspection phases).
+CAMPAIGN_OPEN_PHASES = frozenset({CampaignPhase.SELF_CHECK, CampaignPhase.INSPECTION})
+# Who moves a campaign: the street office and the safety office (the guard in
+# inspections.services.campaigns narrows the department role to 安监).
+_CAMPAIGN_KEEPERS = frozenset({Role.STREET, Role.ADMIN, Role.DEPARTMENT})
+CAMPAIGN_TRANSITIONS = {
+    CampaignAction.START: Transition(frozenset({CampaignPhase.MOBILISE}), CampaignPhase.SELF_CHECK, _CAMPAIGN_KEEPERS),
+    CampaignAction.INSPECT: Transition(frozenset({CampaignPhase.SELF_CHECK}), CampaignPhase.INSPECTION, _CAMPAIGN_KEEPERS),
+    CampaignAction.REVIEW: Transition(frozenset({CampaignPhase.INSPECTION}), CampaignPhase.REVIEW, _CAMPAIGN_KEEPERS),
+}

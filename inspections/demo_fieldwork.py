@@ -7,12 +7,14 @@ The campaigns (and their ~600 hazards) come with the campaign part.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import uuid
 from typing import TextIO
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from grids.choices import DepartmentKind, Role
 from grids.models import User, Zone
@@ -33,10 +35,22 @@ def _template_for(enterprise: Enterprise, templates: dict) -> ChecklistTemplate:
     return templates.get("general") or next(iter(templates.values()))
 
 
-def _answers(version, rng: random.Random) -> list[dict]:
-    rows = []
+def demo_photo(label: str) -> io.BytesIO:
+    """A small stand-in site photo (the service re-encodes it like any upload)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (150 + sum(map(ord, label)) % 80, 140, 120)).save(buffer, format="JPEG", quality=60)
+    buffer.seek(0)
+    buffer.name = f"{label}.jpg"
+    return buffer
+
+
+def demo_answers(version, rng: random.Random, fail_rate: float = FAIL_RATE) -> tuple[list[dict], dict]:
+    """Answers to every item (a share failed) and a photo for each failed item that requires one."""
+    rows, photos = [], {}
     for item in version.items.all():
-        fail = rng.random() < FAIL_RATE
+        fail = rng.random() < fail_rate
+        if fail and item.photo_required:
+            photos[item.pk] = [demo_photo(item.code)]
         if item.answer_type == AnswerType.NUMBER:
             limit = float(item.threshold)
             value = limit * (1.5 if item.comparison in ("lte", "lt") else 0.5) if fail else limit * (0.8 if item.comparison in (
@@ -45,7 +59,7 @@ def _answers(version, rng: random.Random) -> list[dict]:
         else:
             rows.append({"item": item.pk, "answer": Answer.NO if fail else Answer.YES,
                          "note": "现场检查发现" if fail else ""})
-    return rows
+    return rows, photos
 
 
 @transaction.atomic
@@ -74,10 +88,11 @@ def seed_fieldwork(*, stdout: TextIO | None = None) -> dict[str, int]:
             inspectors = [] if worker else [{"user": hq.pk, "certificate_no": f"3702{hq.pk:06d}"}] + (
                 [{"user": partner.pk, "certificate_no": f"3702{partner.pk:06d}"}] if partner else [])
             kind = InspectionKind.PATROL if worker else InspectionKind.GOVERNMENT if partner else InspectionKind.SERVICE
+            answers, photos = demo_answers(version, rng)
             inspection, _created = save_inspection(
                 actor=actor, client_key=uuid.uuid5(NAMESPACE, f"demo-{zone.number}-{n}"), enterprise=enterprise.pk,
                 kind=kind, version=version.pk, started_at=started, ended_at=started + dt.timedelta(minutes=50),
-                inspectors=inspectors, answers=_answers(version, rng), latitude=enterprise.latitude,
+                inspectors=inspectors, answers=answers, photos=photos, latitude=enterprise.latitude,
                 longitude=enterprise.longitude, summary="例行检查，已向企业负责人反馈。", submit=True,
                 experts=[{"name": "孙志远", "qualification": "注册安全工程师", "organisation": "青岛安科技术服务有限公司"}]
                 if kind == InspectionKind.GOVERNMENT else [],

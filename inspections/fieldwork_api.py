@@ -28,7 +28,7 @@ class InspectionListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["id", "client_key", "enterprise", "enterprise_name", "zone", "zone_name", "kind", "kind_display", "status",
+        fields = ["id", "client_key", "campaign", "enterprise", "enterprise_name", "zone", "zone_name", "kind", "kind_display", "status",
                   "version", "template_name", "version_number", "started_at", "ended_at", "distance_m", "location_flagged",
                   "submitted_at"]
 
@@ -99,6 +99,8 @@ class InspectionCreateSerializer(serializers.Serializer):
 
     client_key = serializers.CharField(help_text="A UUID the client generates once per inspection and resends on retry.")
     enterprise = serializers.IntegerField()
+    campaign = serializers.IntegerField(required=False, allow_null=True,
+                                        help_text="A running campaign the enterprise is a target of (optional).")
     kind = serializers.ChoiceField(InspectionKind.choices)
     version = serializers.IntegerField(help_text="The checklist version answered against.")
     started_at = serializers.CharField(required=False)
@@ -122,7 +124,9 @@ def inspection_detail_queryset():
 
 class InspectionViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections of the enterprises the user sees. POST records one (201; 200 with the stored
-    inspection when its client_key is known); {id}/submit/, {id}/photos/, {id}/signature/."""
+    inspection when its client_key is known: a draft of the caller's is updated, a submitted one
+    returned unchanged); {id}/submit/ (refused while a failed photo-required item has no photo),
+    {id}/photos/, {id}/signature/."""
 
     queryset = Inspection.objects.for_list()
     filterset_class = InspectionFilter

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from grids.filters import StrictBooleanFilter
 from grids.models import Department
-from inspections.choices import FactorKind, HazardLevel, HazardSource, HazardStatus, InspectionKind, InspectionStatus
+from inspections.choices import (
+    CampaignPhase,
+    CampaignTheme,
+    FactorKind,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+    InspectionKind,
+    InspectionStatus,
+)
 from inspections.filters import _cells, _communities, _zones
-from inspections.models import Enterprise, Hazard, Inspection
+from inspections.models import Campaign, CampaignTarget, Enterprise, Hazard, Inspection
 
 
 def _enterprises(request):
     return Enterprise.objects.visible_to(request.user) if request else Enterprise.objects.none()
 
 
+def _campaigns(request):
+    return Campaign.objects.visible_to(request.user) if request else Campaign.objects.none()
+
+
 class InspectionFilter(django_filters.FilterSet):
+    campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label=_("Campaign"))
     enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"))
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("Status"))
@@ -29,7 +43,7 @@ class InspectionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Inspection
-        fields = ["enterprise", "kind", "status", "zone", "flagged", "started_after", "started_before", "mine"]
+        fields = ["campaign", "enterprise", "kind", "status", "zone", "flagged", "started_after", "started_before", "mine"]
 
     def filter_mine(self, queryset, name, value):
         if value is None or not self.request:
@@ -62,3 +76,32 @@ class HazardFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(code__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value))
+
+
+class CampaignFilter(django_filters.FilterSet):
+    """The campaign list's filter, for the page and the API."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
+    theme = django_filters.ChoiceFilter(choices=CampaignTheme.choices, label=_("Theme"))
+    phase = django_filters.MultipleChoiceFilter(choices=CampaignPhase.choices, label=_("Phase"))
+    zone = django_filters.ModelChoiceFilter(field_name="zones", queryset=_zones, method="filter_zone", label=_("Zone"))
+    running_on = django_filters.DateFilter(method="filter_running_on", label=_("Running on"))
+    starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label=_("Starts from"))
+    starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lt", label=_("Starts before"))
+
+    class Meta:
+        model = Campaign
+        fields = ["q", "theme", "phase", "zone", "running_on", "starts_after", "starts_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_zone(self, queryset, name, value):
+        """Campaigns whose scope names the zone, or with a target there."""
+        return queryset.filter(
+            Exists(Campaign.zones.through.objects.filter(campaign_id=OuterRef("pk"), zone_id=value.pk))
+            | Exists(CampaignTarget.objects.filter(campaign_id=OuterRef("pk"), enterprise__zone_id=value.pk)))
+
+    def filter_running_on(self, queryset, name, value):
+        return queryset.filter(starts_on__lte=value, ends_on__gte=value)

@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,10 +20,10 @@ from grids.choices import DepartmentKind, Role
 from grids.listing import FilteredListView
 from grids.models import Department, User
 from inspections import services
-from inspections.choices import ENFORCEMENT_KINDS, HazardAction, HazardLevel, InspectionKind, SignatureKind
+from inspections.choices import ENFORCEMENT_KINDS, HazardAction, HazardLevel, InspectionKind, InspectionStatus, SignatureKind
 from inspections.fieldwork_api import inspection_detail_queryset
 from inspections.fieldwork_filters import HazardFilter, InspectionFilter
-from inspections.models import ChecklistTemplate, Enterprise, Hazard, HazardPhoto, Inspection, InspectionPhoto
+from inspections.models import Campaign, ChecklistTemplate, Enterprise, Hazard, HazardPhoto, Inspection, InspectionPhoto
 from inspections.services.checklists import current_version
 from inspections.services.hazards import hazard_timeline
 from inspections.services.inspections import may_inspect
@@ -178,50 +178,117 @@ def _answers_from_post(post, version) -> list[dict]:
     return rows
 
 
+def _answer_state(post, draft, items) -> list[tuple]:
+    """Each item with what the form shows for it: what was just sent, else the draft's answer."""
+    stored = {a.item_id: a for a in draft.answers.annotate(n_photos=Count("photos"))} if draft else {}
+    rows = []
+    for item in items:
+        if post:
+            state = {"answer": post.get(f"answer_{item.pk}", ""), "value": post.get(f"value_{item.pk}", ""),
+                     "note": post.get(f"note_{item.pk}", ""), "photos": 0}
+        elif item.pk in stored:
+            a = stored[item.pk]
+            state = {"answer": a.answer, "value": "" if a.value is None else f"{a.value.normalize():f}", "note": a.note,
+                     "photos": a.n_photos}
+        else:
+            state = {"answer": "", "value": "", "note": "", "photos": 0}
+        if item.pk in stored:
+            state["photos"] = stored[item.pk].n_photos
+        rows.append((item, state))
+    return rows
+
+
+def _chosen_version(request, enterprise, templates, campaign, draft):
+    if draft is not None:
+        return draft.version.template, draft.version
+    pinned = {v.template_id: v for v in campaign.versions.all()} if campaign else {}
+    wanted = request.GET.get("template", request.POST.get("template"))
+    chosen = next((t for t in templates if str(t.pk) == wanted), None)
+    candidates = [t for t in templates if t.pk in pinned] or templates
+    chosen = chosen or next((t for t in candidates if t.sector in enterprise.sector_codes), None) or (
+        next((t for t in candidates if t.code == "general"), candidates[0] if candidates else None))
+    if chosen is None:
+        return None, None
+    return chosen, pinned.get(chosen.pk) or current_version(chosen)
+
+
 @login_required
 def inspection_form(request, pk: int):
-    """Inspect an enterprise on a phone: kind, co-inspector, answers per item with photos, summary
-    and the representative's signature drawn on screen (static/js/inspections-form.js)."""
+    """Inspect an enterprise on a phone (optionally under a campaign: ?campaign=)."""
     enterprise = get_visible_or_404(Enterprise, request.user, pk=pk)
     if not may_inspect(request.user):
         raise forbid(Forbidden(_("Your role may not record inspections.")))
+    wanted = request.GET.get("campaign") or request.POST.get("campaign")
+    campaign = get_visible_or_404(Campaign.objects.prefetch_related("versions"), request.user, pk=wanted) if wanted else None
+    return _inspection_page(request, enterprise, campaign=campaign, draft=None)
+
+
+@login_required
+def inspection_edit(request, pk: int):
+    """Re-open a draft on the phone: its answers shown, the same client key, until it is submitted."""
+    draft = get_visible_or_404(Inspection.objects.select_related("enterprise", "version__template", "campaign"),
+                               request.user, pk=pk)
+    if draft.status != InspectionStatus.DRAFT:
+        return redirect("inspections:inspection-detail", draft.pk)
+    if draft.created_by_id != request.user.pk:
+        raise forbid(Forbidden(_("Only the person who recorded the inspection may change it.")))
+    return _inspection_page(request, draft.enterprise, campaign=draft.campaign, draft=draft)
+
+
+def _inspection_page(request, enterprise, *, campaign, draft):
+    """The form: kind, co-inspector, answers per item with photos, summary and the representative's
+    signature drawn on screen (static/js/inspections-form.js); “save draft” or “submit”."""
     templates = list(ChecklistTemplate.objects.order_by("code"))
-    chosen = next((t for t in templates if str(t.pk) == request.GET.get("template", request.POST.get("template"))), None)
-    chosen = chosen or next((t for t in templates if t.sector in enterprise.sector_codes), None) or (
-        next((t for t in templates if t.code == "general"), templates[0] if templates else None))
-    version = current_version(chosen) if chosen else None
+    chosen, version = _chosen_version(request, enterprise, templates, campaign, draft)
     kinds = [(k, label) for k, label in InspectionKind.choices
              if request.user.role != Role.GRID_WORKER or k == InspectionKind.PATROL]
+    items = list(version.items.select_related("clause")) if version else []
+    post = request.POST if request.method == "POST" else None
+    shown = post or (_draft_fields(draft) if draft else {})
     context = {"enterprise": enterprise, "templates": templates, "template": chosen, "version": version, "kinds": kinds,
-               "items": list(version.items.select_related("clause")) if version else [], "enforcement": ENFORCEMENT_KINDS,
-               "co_inspectors": _co_inspectors(request.user) if request.user.role != Role.GRID_WORKER else [],
-               "client_key": request.POST.get("client_key") or uuid.uuid4(), "post": request.POST}
+               "rows": _answer_state(post, draft, items), "enforcement": ENFORCEMENT_KINDS, "campaign": campaign,
+               "draft": draft, "co_inspectors": _co_inspectors(request.user) if request.user.role != Role.GRID_WORKER else [],
+               "client_key": draft.client_key if draft else (request.POST.get("client_key") or uuid.uuid4()), "post": shown}
     if request.method != "POST" or version is None:
         return render(request, "inspections/inspection_form.html", context)
-    post = request.POST
     inspectors = [{"user": request.user.pk, "certificate_no": post.get("certificate_no", "")}]
     if post.get("co_inspector"):
         inspectors.append({"user": post.get("co_inspector"), "certificate_no": post.get("co_certificate_no", "")})
+    # The draft button sends intent=draft; the submit button (or a form sent without a button) submits.
+    # (Not named "submit": a control of that name would hide the form's submit() from the script.)
+    submit = post.get("intent", "submit") != "draft"
     try:
-        inspection, created = services.save_inspection(
+        inspection, _created = services.save_inspection(
             actor=request.user, client_key=post.get("client_key"), enterprise=enterprise.pk, kind=post.get("kind"),
-            version=version.pk, inspectors=inspectors, answers=_answers_from_post(post, version),
-            latitude=post.get("latitude") or None, longitude=post.get("longitude") or None, summary=post.get("summary", ""),
-            submit=True)
-        for answer in inspection.answers.all() if created else ():  # a retried form adds no photo twice
-            files = request.FILES.getlist(f"photos_{answer.item_id}")
-            if files:
-                services.add_inspection_photos(inspection.pk, actor=request.user, photos=files, answer=answer.pk)
-        if request.FILES.get("signature") and not inspection.signature:
+            version=version.pk, campaign=campaign.pk if campaign else None, inspectors=inspectors,
+            answers=_answers_from_post(post, version), latitude=post.get("latitude") or None,
+            longitude=post.get("longitude") or None, summary=post.get("summary", ""), submit=submit,
+            photos={item.pk: request.FILES.getlist(f"photos_{item.pk}") for item in items
+                    if request.FILES.getlist(f"photos_{item.pk}")})
+        if request.FILES.get("signature") and not inspection.signature and inspection.changed:
             services.sign_inspection(inspection.pk, actor=request.user, image=request.FILES["signature"],
                                      kind=post.get("signature_kind") or SignatureKind.DRAWN, signed_by=post.get("signed_by", ""))
     except Forbidden as error:
         raise forbid(error) from None
     except (Refused, ValidationError) as error:
         context["error"] = refusal_message(error)
-        if "inspection" in locals():  # saved; a photo or the signature failed: say so on its page
+        if "inspection" in locals():  # saved; the signature failed: say so on its page
             messages.error(request, context["error"])
             return redirect("inspections:inspection-detail", inspection.pk)
         return render(request, "inspections/inspection_form.html", context, status=400)
+    if inspection.status == InspectionStatus.DRAFT:
+        messages.success(request, _("Draft saved: you can continue it until it is submitted."))
+        return redirect("inspections:inspection-edit", inspection.pk)
     messages.success(request, _("Inspection saved."))
     return redirect("inspections:inspection-detail", inspection.pk)
+
+
+def _draft_fields(draft) -> dict:
+    """The draft's own fields as the form shows them (kind, certificates, co-inspector, summary, position)."""
+    rows = list(draft.inspector_rows.all())
+    mine = next((r for r in rows if r.user_id == draft.created_by_id), None)
+    other = next((r for r in rows if r.user_id != draft.created_by_id), None)
+    return {"kind": draft.kind, "certificate_no": mine.certificate_no if mine else "", "summary": draft.summary,
+            "co_inspector": str(other.user_id) if other else "", "co_certificate_no": other.certificate_no if other else "",
+            "latitude": "" if draft.latitude is None else draft.latitude,
+            "longitude": "" if draft.longitude is None else draft.longitude}

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections import campaign_views as campaigns
 from inspections import fieldwork_views as fieldwork
 from inspections import views
 
@@ -23,4 +24,11 @@ urlpatterns = [
     path("inspections/<int:pk>/answers/<int:answer_pk>/hazard/", fieldwork.raise_hazard, name="raise-hazard"),
     path("inspections/<int:pk>/photos/<int:photo_pk>/", fieldwork.inspection_photo, name="inspection-photo"),
     path("inspections/<int:pk>/signature/", fieldwork.inspection_signature, name="inspection-signature"),
+    path("inspections/<int:pk>/edit/", fieldwork.inspection_edit, name="inspection-edit"),
+    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/new/", campaigns.campaign_form, name="campaign-create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_form, name="campaign-edit"),
+    path("campaigns/<int:pk>/act/", campaigns.campaign_act, name="campaign-act"),
+    path("campaigns/<int:pk>/ledger.xlsx", campaigns.campaign_ledger_export, name="campaign-ledger"),
 ]

@@ -1,5 +1,6 @@
 """Enterprises, the criteria library and checklist templates; inspections and hazards."""
 
+from inspections.models.campaigns import Campaign, CampaignEvent, CampaignExpert, CampaignTarget
 from inspections.models.checklists import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from inspections.models.criteria import Clause, Standard
 from inspections.models.enterprises import Enterprise, EnterpriseFlag, EnterpriseQuerySet, EnterpriseSector, is_safety_office
@@ -13,6 +14,7 @@ from inspections.models.inspections import (
 )
 
 __all__ = [
+    "Campaign", "CampaignEvent", "CampaignExpert", "CampaignTarget",
     "ChecklistItem", "ChecklistTemplate", "ChecklistVersion", "Clause", "Enterprise", "EnterpriseFlag",
     "EnterpriseQuerySet", "EnterpriseSector", "Hazard", "HazardEvent", "HazardPhoto", "HazardSequence", "Inspection",
     "InspectionAnswer", "InspectionExpert", "InspectionInspector", "InspectionPhoto", "Standard", "is_safety_office",

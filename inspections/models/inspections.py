@@ -29,7 +29,7 @@ class InspectionQuerySet(ScopedQuerySet):
     for_zone_leader = for_community = for_grid_worker = for_department = _of_visible_enterprises
 
     def for_list(self):
-        return self.select_related("enterprise", "zone", "created_by", "version__template")
+        return self.select_related("enterprise", "zone", "created_by", "version__template", "campaign")
 
 
 def signature_path(instance, filename: str) -> str:
@@ -41,6 +41,8 @@ class Inspection(models.Model):
     enterprise = models.ForeignKey("inspections.Enterprise", on_delete=models.PROTECT, related_name="inspections",
                                    verbose_name=_("enterprise"))
     zone = models.ForeignKey("grids.Zone", on_delete=models.PROTECT, related_name="+", verbose_name=_("zone"))
+    campaign = models.ForeignKey("inspections.Campaign", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="inspections", verbose_name=_("campaign"))
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT)
     version = models.ForeignKey("inspections.ChecklistVersion", on_delete=models.PROTECT, related_name="inspections",
@@ -71,6 +73,7 @@ class Inspection(models.Model):
             models.Index(fields=["enterprise", "-started_at"], name="inspection_enterprise"),
             models.Index(fields=["zone", "-started_at"], name="inspection_zone"),
             models.Index(fields=["-started_at", "-id"], name="inspection_time"),
+            models.Index(fields=["campaign", "enterprise"], name="inspection_campaign"),
         ]
 
     def __str__(self) -> str:

@@ -48,6 +48,7 @@ from inspections.models import (
     InspectionAnswer,
     is_safety_office,
 )
+from inspections.services.campaigns import is_expert_of
 from inspections.services.criteria import cite_clause
 
 PREFIX = "YH"
@@ -187,8 +188,11 @@ def hazard_from_answer(answer, *, actor, description="", factor_kind=None, locat
 # --- the state machine --------------------------------------------------------------------------
 
 def _guard(actor, hazard: Hazard, action: str) -> str | None:
-    if action in (HazardAction.CONFIRM, HazardAction.VOID) and actor.role == Role.DEPARTMENT and not is_safety_office(actor):
-        return _("Only the safety office or the street office may do this.")
+    # SAFETY.md §8.3: the safety office or an expert confirms (a human decides). An expert decides
+    # on the hazards found under a campaign they serve, whatever department their account is in.
+    if (action in (HazardAction.CONFIRM, HazardAction.VOID) and actor.role == Role.DEPARTMENT
+            and not is_safety_office(actor) and not is_expert_of(actor, hazard)):
+        return _("Only the safety office, the campaign's expert or the street office may do this.")
     return None
 
 

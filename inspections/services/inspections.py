@@ -4,7 +4,10 @@
 stores the answers against that version's items (passed computed by the item), marks the version
 used on the first answer, measures the distance from the enterprise's point and flags it when
 too far, and returns `(inspection, created)`; a key it already knows returns the stored
-inspection unchanged, so a retried submit on a weak connection creates nothing twice.
+inspection unchanged, so a retried submit on a weak connection creates nothing twice — except a
+draft, which stays editable by its recorder until it is submitted (the same key saves it again).
+Submitting refuses a failed item that requires a photo and has none, naming the item. Under a
+campaign, the enterprise must be one of its targets and a pinned checklist version is required.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,6 +32,7 @@ from casework.photos import attach_photos, clean_photos, files_discarded_on_erro
 from grids.choices import Role
 from grids.models import User
 from inspections.choices import (
+    CAMPAIGN_OPEN_PHASES,
     ENFORCEMENT_KINDS,
     MIN_ENFORCEMENT_INSPECTORS,
     Answer,
@@ -37,6 +42,8 @@ from inspections.choices import (
     SignatureKind,
 )
 from inspections.models import (
+    Campaign,
+    CampaignTarget,
     ChecklistVersion,
     Enterprise,
     Inspection,
@@ -177,18 +184,99 @@ def _locate(inspection: Inspection) -> None:
     inspection.location_flagged = inspection.distance_m > location_tolerance_m()
 
 
-def save_inspection(*, actor, client_key, enterprise, kind, version, started_at=None, ended_at=None, inspectors=None,
-                    experts=None, answers=None, latitude=None, longitude=None, summary="", submit=False,
-                    now: datetime | None = None) -> tuple[Inspection, bool]:
-    """Record an inspection (draft, or submitted when `submit`); see the module's docstring."""
+def _campaign(value, *, actor, enterprise: Enterprise, version: ChecklistVersion) -> Campaign | None:
+    """The running campaign the inspection is part of: the enterprise must be one of its targets,
+    and a checklist the campaign pins must be answered in the pinned version."""
+    campaign = parsers.one_of(value, Campaign.objects.visible_to(actor), field="campaign", required=False, missing="",
+                              unknown=_("Unknown campaign."))
+    if campaign is None:
+        return None
+    if campaign.phase not in CAMPAIGN_OPEN_PHASES:
+        raise Refused(_("The campaign “%(title)s” is not running: it takes no inspections now.") % {"title": campaign.title},
+                      code="campaign_closed")
+    if not CampaignTarget.objects.filter(campaign=campaign, enterprise=enterprise).exists():
+        raise ValidationError({"campaign": _("%(name)s is not a target of this campaign.") % {"name": enterprise.name}})
+    pinned = campaign.versions.filter(template_id=version.template_id).first()
+    if pinned is not None and pinned.pk != version.pk:
+        raise ValidationError({"version": _("The campaign pins version %(n)s of this checklist: answer that one.") % {
+            "n": pinned.number}})
+    return campaign
+
+
+def _photo_uploads(value, version: ChecklistVersion) -> dict[int, list]:
+    """{item id: cleaned photos} for answers sent with their photos (the phone form)."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError({"photos": _("Send the photos per item.")})
+    items = set(version.items.values_list("pk", flat=True))
+    out = {}
+    for item, uploads in value.items():
+        try:
+            pk = parsers.pk_of(item)
+        except ValueError:
+            pk = None
+        if pk not in items:
+            raise ValidationError({"photos": _("A photo names an item that is not in this checklist version.")})
+        cleaned = clean_photos(list(uploads))
+        if cleaned:
+            out[pk] = cleaned
+    return out
+
+
+def missing_photos(inspection: Inspection) -> list[str]:
+    """The failed items that require a photo and have none ("CG-02 …"), in checklist order."""
+    rows = (inspection.answers.filter(passed=False, item__photo_required=True).annotate(n=Count("photos")).filter(n=0)
+            .order_by("item__position", "item__code").values_list("item__code", "item__text"))
+    return [f"{code} {text}" for code, text in rows]
+
+
+def _check_photos(inspection: Inspection) -> None:
+    missing = missing_photos(inspection)
+    if missing:
+        raise ValidationError({"photos": _(
+            "A photo is required for the failed item %(items)s: add it before submitting."
+        ) % {"items": "；".join(missing)}})
+
+
+def _upsert_answers(inspection: Inspection, rows: list[InspectionAnswer], *, new: bool) -> list[InspectionAnswer]:
+    """Answers of a draft: an item answered again is updated, a new one added; an item not sent
+    keeps its answer (a phone form cannot un-answer a radio button)."""
+    stored = {} if new else {a.item_id: a for a in inspection.answers.all()}
+    fresh, changed = [], []
+    for row in rows:
+        old = stored.get(row.item_id)
+        if old is None:
+            row.inspection = inspection
+            fresh.append(row)
+        else:
+            old.answer, old.value, old.passed, old.note = row.answer, row.value, row.passed, row.note
+            changed.append(old)
+    InspectionAnswer.objects.bulk_create(fresh)
+    if changed:
+        InspectionAnswer.objects.bulk_update(changed, ["answer", "value", "passed", "note"])
+    return [*stored.values(), *fresh]
+
+
+def save_inspection(*, actor, client_key, enterprise, kind, version, campaign=None, started_at=None, ended_at=None,
+                    inspectors=None, experts=None, answers=None, photos=None, latitude=None, longitude=None, summary="",
+                    submit=False, now: datetime | None = None) -> tuple[Inspection, bool]:
+    """Record an inspection (draft, or submitted when `submit`); see the module's docstring.
+
+    A key already known as a *draft* of the actor's updates that draft (the draft stays editable
+    until submitted); a key known as a submitted inspection returns it unchanged. The returned
+    inspection's `changed` says whether this call wrote anything."""
     if not may_inspect(actor):
         raise Forbidden(_("Your role may not record inspections."))
     key = _key(client_key)
     known = Inspection.objects.visible_to(actor).filter(client_key=key).first()
-    if known is not None:
+    if known is not None and known.status != InspectionStatus.DRAFT:
+        known.changed = False
         return known, False
-    if Inspection.objects.filter(client_key=key).exists():  # someone else's key: never reveal it
+    if known is None and Inspection.objects.filter(client_key=key).exists():  # someone else's key: never reveal it
         raise ValidationError({"client_key": _("This key is already used; generate a new one.")})
+    if known is not None and known.created_by_id != actor.pk:
+        raise Forbidden(_("Only the person who recorded the inspection may change it."))
     now = now or timezone.now()
     enterprise = parsers.one_of(enterprise, Enterprise.objects.visible_to(actor), field="enterprise",
                                 missing=_("Choose the enterprise."), unknown=_("Unknown enterprise."))
@@ -198,41 +286,70 @@ def save_inspection(*, actor, client_key, enterprise, kind, version, started_at=
         raise ValidationError({"kind": _("A grid worker records a grid patrol.")})
     version = parsers.one_of(version, ChecklistVersion.objects.all(), field="version",
                              missing=_("Choose the checklist."), unknown=_("Unknown checklist version."))
-    started = _time(started_at, field="started_at", required=False) or now
+    if known is not None and (known.enterprise_id, known.version_id) != (enterprise.pk, version.pk):
+        raise ValidationError({"version": _("This draft belongs to another enterprise or checklist version.")})
+    campaign = _campaign(campaign, actor=actor, enterprise=enterprise, version=version)
+    started = _time(started_at, field="started_at", required=False) or (known.started_at if known else now)
     ended = _time(ended_at, field="ended_at", required=False)
     if ended is not None and ended < started:
         raise ValidationError({"ended_at": _("The end is before the start.")})
-    inspection = Inspection(
-        client_key=key, enterprise=enterprise, zone_id=enterprise.zone_id, kind=kind, version=version, started_at=started,
-        ended_at=ended, summary=parsers.text(summary, field="summary", label=_("Summary")), created_by=actor,
-        latitude=parsers.decimal_number(latitude, field="latitude", low=-90, high=90),
-        longitude=parsers.decimal_number(longitude, field="longitude", low=-180, high=180),
-    )
+    inspection = known or Inspection(client_key=key, enterprise=enterprise, zone_id=enterprise.zone_id, version=version,
+                                     created_by=actor)
+    inspection.campaign, inspection.kind, inspection.started_at, inspection.ended_at = campaign, kind, started, ended
+    inspection.summary = parsers.text(summary, field="summary", label=_("Summary"))
+    inspection.latitude = parsers.decimal_number(latitude, field="latitude", low=-90, high=90)
+    inspection.longitude = parsers.decimal_number(longitude, field="longitude", low=-180, high=180)
     if (inspection.latitude is None) != (inspection.longitude is None):
         raise ValidationError({"latitude": _("Send both coordinates or neither.")})
     people = _inspectors(inspectors, actor=actor, kind=kind)
     expert_rows = _experts(experts)
     answer_rows = _answers(answers, version)
-    if parsers.boolean(submit, field="submit"):
+    submitting = parsers.boolean(submit, field="submit")
+    uploads = _photo_uploads(photos, version)
+    if submitting and known is None:
+        # A new inspection submitted at once: its only photos are the ones sent with it, so the
+        # rule is checked before anything is written (a draft's stored photos are counted below).
+        lacking = [f"{a.item.code} {a.item.text}" for a in answer_rows
+                   if a.passed is False and a.item.photo_required and a.item_id not in uploads]
+        if lacking:
+            raise ValidationError({"photos": _(
+                "A photo is required for the failed item %(items)s: add it before submitting."
+            ) % {"items": "；".join(lacking)}})
         inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, now
     _locate(inspection)
     try:
-        with transaction.atomic():
+        with files_discarded_on_error(), transaction.atomic():
+            if known is not None:
+                locked = Inspection.objects.select_for_update().get(pk=known.pk)
+                if locked.status != InspectionStatus.DRAFT:  # submitted meanwhile by a retry
+                    locked.changed = False
+                    return locked, False
+                inspection.inspector_rows.all().delete()
+                inspection.experts.all().delete()
             inspection.save()
             InspectionInspector.objects.bulk_create(
                 InspectionInspector(inspection=inspection, user=user, certificate_no=cert) for user, cert in people)
             InspectionExpert.objects.bulk_create(InspectionExpert(inspection=inspection, **row) for row in expert_rows)
-            for answer in answer_rows:
-                answer.inspection = inspection
-            InspectionAnswer.objects.bulk_create(answer_rows)
-            if answer_rows:
+            stored = _upsert_answers(inspection, answer_rows, new=known is None)
+            if stored:
                 mark_version_used(version)
+            by_item = {a.item_id: a for a in stored}
+            for item_pk, cleaned in uploads.items():
+                if item_pk not in by_item:
+                    raise ValidationError({"photos": _("A photo belongs to an item that is not answered.")})
+                attach_photos(InspectionPhoto, cleaned, uploaded_by=actor, inspection=inspection, answer=by_item[item_pk])
+            if submitting and known is not None:
+                _check_photos(inspection)
+                inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, now
+                inspection.save(update_fields=["status", "submitted_at"])
     except IntegrityError:  # the same key, sent twice at once: the first one won
         known = Inspection.objects.visible_to(actor).filter(client_key=key).first()
         if known is None:
             raise
+        known.changed = False
         return known, False
-    return inspection, True
+    inspection.changed = True
+    return inspection, known is None
 
 
 def _own_inspection(pk, actor) -> Inspection:
@@ -250,6 +367,7 @@ def submit_inspection(pk, *, actor, now: datetime | None = None) -> Inspection:
     inspection = _own_inspection(pk, actor)
     if inspection.status != InspectionStatus.DRAFT:
         return inspection  # a retried submit
+    _check_photos(inspection)
     inspection.status, inspection.submitted_at = InspectionStatus.SUBMITTED, now or timezone.now()
     inspection.save(update_fields=["status", "submitted_at"])
     return inspection

@@ -64,6 +64,15 @@
   form.addEventListener("submit", function (event) {
     if (sending || !drawn || fileInput.files.length || typeof DataTransfer === "undefined") { return; }
     event.preventDefault();
+    // form.submit() sends no button: carry the pressed one (save draft / submit) as a hidden field.
+    var button = event.submitter;
+    if (button && button.name) {
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = button.name;
+      carried.value = button.value;
+      form.appendChild(carried);
+    }
     canvas.toBlob(function (blob) {
       var transfer = new DataTransfer();
       transfer.items.add(new File([blob], "signature.png", { type: "image/png" }));

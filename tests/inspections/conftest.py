@@ -129,3 +129,5 @@ def make_hazard(world, checklist, make_inspection):
         return hazard
 
     return make
+
+from tests.inspections.campaign_fixtures import campaigns  # noqa: E402, F401  (the campaign fixtures, for every inspections test)

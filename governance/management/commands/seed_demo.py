@@ -18,6 +18,7 @@ from governance.meetings.demo import seed_meetings
 from grids.demo import seed_organisation
 from incidents.demo import seed_incident_categories, seed_incident_history
 from inspections.demo import seed_enterprises, seed_inspection_library
+from inspections.demo_campaigns import seed_campaigns
 from inspections.demo_fieldwork import seed_fieldwork
 
 # The demo is built by these steps, in order. Each is keyword-only (`stdout=`, where it may report
@@ -32,6 +33,7 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("criteria and checklists", seed_inspection_library),
     ("enterprises", seed_enterprises),
     ("inspections and hazards", seed_fieldwork),
+    ("campaigns", seed_campaigns),
 ]
 
 
