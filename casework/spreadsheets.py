@@ -45,6 +45,20 @@ def safe_cell(sheet, value):
     return cell
 
 
+def stamp_row(sheet, user, now: datetime | None = None) -> None:
+    """The first row of every export: who exported it, and when (local time)."""
+    who = getattr(user, "display_name", "") or user.get_username()
+    when = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M")
+    text = _("Exported by %(who)s (%(username)s) at %(when)s") % {"who": who, "username": user.get_username(), "when": when}
+    sheet.append([safe_cell(sheet, text)])
+
+
+def is_stamp(values) -> bool:
+    """A row with a single text cell (the export's stamp row, or a title) rather than headers."""
+    filled = [v for v in values if v not in (None, "")]
+    return len(filled) == 1 and isinstance(filled[0], str)
+
+
 # --- imports ------------------------------------------------------------------------------------
 
 MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".xlam")

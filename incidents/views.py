@@ -309,7 +309,7 @@ def export(request):
     if queryset.count() > exports.EXPORT_LIMIT:
         messages.error(request, _("More than %(n)s cases: narrow the filter to export.") % {"n": exports.EXPORT_LIMIT})
         return redirect(back)
-    response = HttpResponse(exports.export_cases(queryset), content_type=XLSX)
+    response = HttpResponse(exports.export_cases(queryset, exported_by=request.user), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     return response
 

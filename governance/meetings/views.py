@@ -340,7 +340,7 @@ class DecisionListView(FilteredListView):
 @login_required
 @require_GET
 def decision_export(request):
-    content = meetings_exports.export_decisions(selectors.decision_list(request.user))
+    content = meetings_exports.export_decisions(selectors.decision_list(request.user), exported_by=request.user)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{meetings_exports.ledger_filename()}"'
     return response

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import formula_at, open_upload, safe_cell
+from casework.spreadsheets import formula_at, is_stamp, open_upload, safe_cell, stamp_row
 from grids.models import Department, GridCell
 from inspections.choices import EnterpriseStatus, Flag, RiskLevel, RiskMethod, Sector, TargetKind
 from inspections.models import Enterprise
@@ -117,6 +117,10 @@ def template_workbook() -> bytes:
     return buffer.getvalue()
 
 
+def _header(cells) -> list[str]:
+    return [str(c.value).strip() if c.value is not None else "" for c in cells]
+
+
 def _read_rows(upload, report: ImportReport) -> list[tuple[int, dict]]:
     try:
         book = open_upload(upload)  # refuses macro-enabled files
@@ -125,15 +129,20 @@ def _read_rows(upload, report: ImportReport) -> list[tuple[int, dict]]:
         return []
     sheet = book.worksheets[0]
     rows = sheet.iter_rows()
-    header = [str(c.value).strip() if c.value is not None else "" for c in next(rows, ())]
+    first_number = 2
+    header = _header(next(rows, ()))
+    if is_stamp(header) and "统一社会信用代码" not in header:  # our own export starts with "exported by …"
+        second = _header(next(rows, ()))
+        if "统一社会信用代码" in second:
+            header, first_number = second, 3
     known = {h: name for h, name, _v in COLUMNS}
     missing = [h for h in ("统一社会信用代码", "名称", "地址") if h not in header]
     if missing:
-        report.errors.append(RowError(1, "、".join(missing), _("Required columns are missing: use the template.")))
+        report.errors.append(RowError(first_number - 1, "、".join(missing), _("Required columns are missing: use the template.")))
         return []
     positions = {known[h]: i for i, h in enumerate(header) if h in known}
     out = []
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in enumerate(rows, start=first_number):
         values = [c.value for c in cells]
         if not any(v not in (None, "") for v in values):
             continue
@@ -238,6 +247,7 @@ def export_enterprises(queryset, *, user) -> bytes:
     full_phone = may_write(user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("企业")
+    stamp_row(sheet, user)
     sheet.append([safe_cell(sheet, header) for header, _n, _v in COLUMNS])
     rows = queryset.select_related("grid_cell").prefetch_related("sector_rows", "flag_rows", "responsible_departments")
     for e in rows[:EXPORT_LIMIT]:
