@@ -200,6 +200,13 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # API tokens expire API_TOKEN_DAYS after they were issued; DELETE /api/v1/auth/token/ revokes one.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
+# Personal data (PIPL): phone numbers and ID numbers in cases closed more than this many days ago
+# are removed by a nightly beat task (governance.security.retention); the cases stay.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=1)
+CELERY_BEAT_SCHEDULE["remove-expired-personal-data"] = {
+    "task": "governance.tasks.remove_expired_personal_data",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

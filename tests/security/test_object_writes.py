@@ -110,6 +110,7 @@ ROUTES: dict[str, str] = {
     "agenda-item-move": "item",
     "agenda-item-withdraw": "item",
     "meeting-decision-detail": "decision",
+    "personal-data": "worker_phone",
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -211,6 +212,7 @@ def probes(world, enterprises, checklist, make_inspection, settings, tmp_path): 
         community=Probe(outsider_b, {"pk": world.community_a1.pk}),
         cell=Probe(outsider_b, {"pk": world.cell_a1x.pk}),
         worker=Probe(outsider_b, {"pk": u.worker.pk}),
+        worker_phone=Probe(outsider_b, {"key": "user_phone", "pk": u.worker.pk}),
         training=Probe(outsider_b, {"pk": training.pk}),
         notification=Probe(u.worker_b, {"pk": notification.pk}),
         meeting=Probe(outsider_meeting, {"pk": meeting.pk}),
