@@ -1,6 +1,7 @@
 """The Content-Security-Policy in real Chromium: each role logs in and opens the pages of its menu,
 plus the pages of a case, an enterprise (and the inspection form), a hazard-free checklist, a
-meeting and the dashboard where it has them, and no page reports a CSP violation — neither a
+meeting and the dashboard where it has them, and no page reports a CSP violation (nor does the
+"show full number" button at work) — neither a
 `securitypolicyviolation` event nor a console message. A violation means an inline script or handler,
 an image from a host the policy does not name, or a library doing something the policy forbids."""
 
@@ -86,7 +87,17 @@ def test_no_page_of_any_role_reports_a_csp_violation(live_world, places, browser
                 visited[role] = visited.get(role, 0) + 1
             if seen:
                 violations[f"{role} {path}"] = seen
+    # "Show full number" (reveal.js, a fetch under connect-src 'self'): the zone leader sees the
+    # worker's number in full, with no violation either.
+    log_in(page, live_server, live_world.users.zone_leader)
+    page.goto(f"{live_server.url}/grids/workers/{live_world.users.worker.pk}/")
+    page.click("[data-testid=reveal]")
+    page.wait_for_selector(".phone[data-revealed='1']")
+    revealed = page.locator(".phone[data-revealed='1']").text_content()
+    late = page.evaluate("window.__csp") + console
     context.close()
+    assert revealed == live_world.users.worker.phone
+    assert late == []
     assert violations == {}
     # Every role saw its pages, and the staff roles their whole menu, so the walk is not empty.
     assert set(visited) == set(ROLES), visited
