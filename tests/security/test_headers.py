@@ -33,6 +33,7 @@ def test_every_page_has_a_csp_without_inline_scripts(home):
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["object-src"] == ["'none'"]
     assert csp["form-action"] == ["'self'"]
+    assert csp["base-uri"] == ["'none'"]  # ASVS 5.0 V3.4.3: object-src and base-uri 'none'
 
 
 def test_images_only_from_us_data_blob_and_the_configured_tile_hosts(home):
