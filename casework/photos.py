@@ -34,8 +34,13 @@ MAX_EDGE = 2560  # stored photos are scaled down to this longest edge
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 
 
-def clean_photo(upload) -> ContentFile:
-    """A JPEG ContentFile made from an uploaded image, or a ValidationError saying what is wrong."""
+class CleanedPhoto(ContentFile):
+    """A photo re-encoded by clean_photo: the only kind of file the storing functions accept, so no
+    upload path can store what a client sent as it was."""
+
+
+def clean_photo(upload) -> CleanedPhoto:
+    """A JPEG made from an uploaded image, or a ValidationError saying what is wrong."""
     name = getattr(upload, "name", "photo")
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
@@ -63,10 +68,10 @@ def clean_photo(upload) -> ContentFile:
     image.thumbnail((MAX_EDGE, MAX_EDGE))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85, optimize=True)  # no exif= argument: metadata is dropped
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+    return CleanedPhoto(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
-def clean_photos(uploads) -> list[ContentFile]:
+def clean_photos(uploads) -> list[CleanedPhoto]:
     uploads = list(uploads or [])
     if len(uploads) > MAX_PHOTOS:
         raise ValidationError({"photos": _("At most %(n)s photos.") % {"n": MAX_PHOTOS}})
@@ -111,7 +116,7 @@ def files_discarded_on_error() -> Iterator[None]:
         outer.extend(mine)
 
 
-def attach_photos(model: type[PhotoBase], uploads: list[ContentFile], *, uploaded_by, **fields) -> list[PhotoBase]:
+def attach_photos(model: type[PhotoBase], uploads: list[CleanedPhoto], *, uploaded_by, **fields) -> list[PhotoBase]:
     """Store photos already passed through clean_photos() as rows of `model` (a PhotoBase).
 
     `fields` are the row's own fields (its case, its kind), e.g.
@@ -120,12 +125,21 @@ def attach_photos(model: type[PhotoBase], uploads: list[ContentFile], *, uploade
     and is noted for the enclosing files_discarded_on_error() block.
     """
     photos = []
-    written = _written.get()
     for content in uploads:
         photo = model(uploaded_by=uploaded_by, **fields)
-        photo.image.save(content.name, content, save=False)
-        if written is not None:
-            written.append(photo.image.name)
+        save_cleaned(photo.image, content)
         photo.save()
         photos.append(photo)
     return photos
+
+
+def save_cleaned(field_file, content: CleanedPhoto) -> None:
+    """Write a cleaned photo into an image field (without saving the row), noted for the enclosing
+    files_discarded_on_error() block. Anything not made by clean_photo is refused: a programming
+    error, since it would store the client's bytes, EXIF and all."""
+    if not isinstance(content, CleanedPhoto):
+        raise TypeError(f"{type(content).__name__} was not passed through casework.photos.clean_photo")
+    field_file.save(content.name, content, save=False)
+    written = _written.get()
+    if written is not None:
+        written.append(field_file.name)

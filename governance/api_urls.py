@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from governance.dashboard.api import DashboardAPIView
 from governance.meetings import api as meetings_api
 from governance.security.tokens import token_view
+from governance.security.views import PersonalDataView
 from grids import api as grids_api
 from incidents import api as incidents_api
 from inspections import api as inspections_api
@@ -24,5 +25,6 @@ urlpatterns = [
     path("users/me/", grids_api.MeView.as_view(), name="api-me"),
     path("dashboard/", DashboardAPIView.as_view(), name="api-dashboard"),
     path("dashboard/zones/<int:zone_id>/", DashboardAPIView.as_view(), name="api-dashboard-zone"),
+    path("personal-data/<str:key>/<int:pk>/", PersonalDataView.as_view(), name="personal-data"),
     path("", include(router.urls)),
 ]

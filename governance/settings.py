@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "inspections",
     "contractors",
     "governance",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,13 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # API tokens expire API_TOKEN_DAYS after they were issued; DELETE /api/v1/auth/token/ revokes one.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
+# Personal data (PIPL): phone numbers and ID numbers in cases closed more than this many days ago
+# are removed by a nightly beat task (governance.security.retention); the cases stay.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=1)
+CELERY_BEAT_SCHEDULE["remove-expired-personal-data"] = {
+    "task": "governance.tasks.remove_expired_personal_data",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -292,6 +300,39 @@ if MAP_TILES not in ("osm", "tianditu", "none"):
 TIANDITU_KEY = env_str("TIANDITU_KEY")
 if MAP_TILES == "tianditu" and not TIANDITU_KEY:
     raise ConfigurationError("MAP_TILES=tianditu needs TIANDITU_KEY")
+# The hosts the tiles come from: the only images from outside the site the CSP lets in.
+MAP_TILE_HOSTS = {
+    "osm": [f"https://{s}.tile.openstreetmap.org" for s in "abc"],
+    "tianditu": [f"https://t{n}.tianditu.gov.cn" for n in range(8)],
+    "none": [],
+}[MAP_TILES]
+
+# --- Headers and Content-Security-Policy (django-csp) -----------------------------------------
+# No inline script and no inline handler anywhere: scripts come from our static files (vendored
+# libraries under static/vendor), data reaches them through json_script blocks. Styles may still be
+# inline (Leaflet and ECharts set style attributes from their markup). Images: ours, data:/blob:
+# (photo previews before upload, Leaflet and ECharts), and the map tile hosts. The page may be
+# framed by nobody; forms post only to us.
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "governance.security.headers.PermissionsPolicyMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *MAP_TILE_HOSTS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Pages that may use geolocation and the camera (Permissions-Policy); every other page may not.
+PERMISSIONS_POLICY_FIELDWORK_URLS = {"incidents:new", "inspections:inspection-form"}
 
 # --- Notifications ------------------------------------------------------------------------------
 # Channels besides the in-app inbox, as dotted paths of classes with name and send(notification).
@@ -309,6 +350,13 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 # --- Security in production --------------------------------------------------------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, in production by default: plain HTTP is redirected (behind a TLS proxy that already
+# redirects, turn it off explicitly with SECURE_SSL_REDIRECT=0) and browsers are told to use HTTPS
+# for SECURE_HSTS_SECONDS (0: no HSTS header).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)  # allows (does not make) a preload-list entry
 
 LOGGING = {
     "version": 1,

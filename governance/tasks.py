@@ -6,6 +6,7 @@ from celery import shared_task
 
 from governance.dashboard import cache as dashboard_cache
 from governance.meetings import services as meetings
+from governance.security import retention
 
 
 @shared_task(ignore_result=True)
@@ -28,3 +29,10 @@ def warm_dashboards() -> int:
     """Beat runs this every DASHBOARD_WARM_SECONDS (with Redis): the default dashboard views
     recomputed where cases changed, so that nobody waits for them. Returns how many it recomputed."""
     return sum(dashboard_cache.warm_dashboards().values())
+
+
+@shared_task(ignore_result=True)
+def remove_expired_personal_data() -> int:
+    """Beat runs this daily: personal numbers removed from cases closed more than
+    PERSONAL_DATA_RETENTION_DAYS ago (the cases stay). Returns how many cases changed."""
+    return retention.remove_expired_personal_data()

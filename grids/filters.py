@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from grids.choices import CommunityKind, Role, WorkerKind
 from grids.models import Community, Department, GridCell, TrainingSession, User, Zone
@@ -16,6 +18,7 @@ def _visible_communities(request):
     return Community.objects.visible_to(request.user) if request else Community.objects.none()
 
 
+@extend_schema_field(OpenApiTypes.BOOL)  # a boolean in the API schema, whatever field it filters
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """true/false; anything else is a form error (HTTP 400) instead of being silently ignored."""
 

@@ -160,6 +160,7 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     )
     @action(detail=True, methods=["post"], url_path="actions")
     def actions(self, request, pk=None):
+        get_visible_or_404(Incident, request.user, pk=pk)  # out of scope: 404 whatever the body
         serializer = ActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = {k: v for k, v in request.data.items() if k not in ("action", "photos")}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import safe_cell, safe_text
+from casework.spreadsheets import safe_cell, safe_text, stamp_row
 from incidents.choices import Escalation, Severity, Status
 
 EXPORT_LIMIT = 50_000
@@ -65,11 +65,12 @@ def _display(field: str, value):
     return value
 
 
-def export_cases(queryset: QuerySet) -> bytes:
-    """An .xlsx file (bytes) with one row per case of `queryset`, in its order."""
+def export_cases(queryset: QuerySet, *, exported_by) -> bytes:
+    """An .xlsx file (bytes): who exported it, then one row per case of `queryset`, in its order."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=safe_text(str(_("Cases")))[:31])
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3"
+    stamp_row(sheet, exported_by)
     header_font = Font(bold=True)
     header_cells = []
     for title in headers():

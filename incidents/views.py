@@ -309,7 +309,7 @@ def export(request):
     if queryset.count() > exports.EXPORT_LIMIT:
         messages.error(request, _("More than %(n)s cases: narrow the filter to export.") % {"n": exports.EXPORT_LIMIT})
         return redirect(back)
-    response = HttpResponse(exports.export_cases(queryset), content_type=XLSX)
+    response = HttpResponse(exports.export_cases(queryset, exported_by=request.user), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     return response
 
@@ -396,6 +396,7 @@ def _parse_inputs(action: str, params: dict) -> None:
 @require_POST
 def act(request, pk: int):
     """Take one action on the case (action=… in the form) through services.apply_action."""
+    get_visible_or_404(Incident, request.user, pk=pk)  # out of scope: 404, not a message on a redirect
     action = request.POST.get("action", "")
     params = {key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "action", "next")}
     back = reverse("incidents:detail", args=[pk])

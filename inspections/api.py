@@ -38,7 +38,7 @@ class DepartmentRefSerializer(serializers.Serializer):
 
 
 class EnterpriseDetailSerializer(EnterpriseListSerializer):
-    safety_officer_phone = serializers.CharField(read_only=True)
+    # Masked like the list; the full number: POST /api/v1/personal-data/enterprise_officer_phone/{id}/.
     responsible_departments = DepartmentRefSerializer(many=True, read_only=True)
     fictional = serializers.BooleanField(read_only=True)
 

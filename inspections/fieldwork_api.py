@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from grids.access import ScopedAPIMixin
+from grids.access import ScopedAPIMixin, get_visible_or_404
 from inspections import services
 from inspections.choices import FactorKind, HazardAction, InspectionKind, SignatureKind
 from inspections.fieldwork_filters import HazardFilter, InspectionFilter
@@ -295,6 +295,7 @@ class HazardViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     )
     @action(detail=True, methods=["post"], url_path="actions")
     def actions(self, request, pk=None):
+        get_visible_or_404(Hazard, request.user, pk=pk)  # out of scope: 404 whatever the body
         serializer = HazardActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = {k: v for k, v in request.data.items() if k not in ("action", "photos")}

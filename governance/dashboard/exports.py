@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import safe_cell, safe_text
+from casework.spreadsheets import safe_cell, safe_text, stamp_row
 
 PERCENT = "0.0%"
 SIGNED = "+0;-0;0"
@@ -63,11 +63,12 @@ def _change(fig: dict, is_rate: bool):
     return round(fig["change"] * 100, 1) if is_rate else fig["change"]
 
 
-def export_report(report: dict) -> bytes:
+def export_report(report: dict, *, exported_by) -> bytes:
     book = Workbook(write_only=True)
     period, scope = report["period"], report["scope"]
 
     summary = _Sheet(book, _("Figures"), [34, 14, 16, 12, 14, 14, 90])
+    stamp_row(summary.sheet, exported_by)
     summary.row(_("Dashboard"), scope["name"], bold=True)
     summary.row(_("Period"), f"{period['start']} – {period['end']}")
     summary.row(_("Previous period"), f"{period['previous_start']} – {period['previous_end']}")

@@ -91,6 +91,6 @@ def export(request, zone_id: int | None = None):
     if errors:
         return HttpResponse(" ".join(m for messages in errors.values() for m in messages), status=400, content_type="text/plain")
     report = dashboard_report(request.user, scope, period)
-    response = HttpResponse(dashboard_exports.export_report(report), content_type=XLSX)
+    response = HttpResponse(dashboard_exports.export_report(report, exported_by=request.user), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{dashboard_exports.filename(report)}"'
     return response

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import safe_cell, safe_text
+from casework.spreadsheets import safe_cell, safe_text, stamp_row
 from governance.meetings.choices import ItemReason, Outcome
 from governance.meetings.selectors import with_outcomes
 from incidents.choices import Status
@@ -63,11 +63,12 @@ def _row(decision) -> list:
     ]
 
 
-def export_decisions(decisions, now: datetime | None = None) -> bytes:
-    """An .xlsx file (bytes) with one row per decision of `decisions` (selectors.decision_list)."""
+def export_decisions(decisions, now: datetime | None = None, *, exported_by) -> bytes:
+    """An .xlsx file (bytes): who exported it, then one row per decision of `decisions` (selectors.decision_list)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=safe_text(_("Meeting decisions"))[:31])
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3"
+    stamp_row(sheet, exported_by, now)
     bold = Font(bold=True)
     header = []
     for title in HEADERS:

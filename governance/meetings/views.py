@@ -134,8 +134,8 @@ def meeting_detail(request, pk: int):
 
 @login_required
 def meeting_edit(request, pk: int):
+    meeting = _meeting(request, pk)  # out of scope: 404 before any role check (403)
     _require_street(request)
-    meeting = _meeting(request, pk)
     initial = {
         "held_at": timezone.localtime(meeting.held_at), "place": meeting.place, "chair": meeting.chair, "guests": meeting.guests,
         "summary": meeting.summary, "attending_departments": list(meeting.attending_departments.all()),
@@ -253,8 +253,8 @@ def run_first(request, pk: int):
 
 @login_required
 def run_item(request, pk: int, item_pk: int):
+    meeting, items, item = _item(request, pk, item_pk)  # out of scope: 404 before any role check
     _require_street(request)
-    meeting, items, item = _item(request, pk, item_pk)
     index = items.index(item)
     previous_item = items[index - 1] if index > 0 else None
     next_item = items[index + 1] if index + 1 < len(items) else None
@@ -340,7 +340,7 @@ class DecisionListView(FilteredListView):
 @login_required
 @require_GET
 def decision_export(request):
-    content = meetings_exports.export_decisions(selectors.decision_list(request.user))
+    content = meetings_exports.export_decisions(selectors.decision_list(request.user), exported_by=request.user)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{meetings_exports.ledger_filename()}"'
     return response

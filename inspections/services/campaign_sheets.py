@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from casework.spreadsheets import safe_cell
+from casework.spreadsheets import safe_cell, stamp_row
 from inspections.choices import HazardLevel, HazardStatus
 from inspections.models import Campaign
 from inspections.services.campaigns import campaign_hazards, report_data, targets_with_state
@@ -32,6 +32,7 @@ def campaign_ledger(campaign: Campaign, *, user) -> bytes:
     book = Workbook(write_only=True)
     data = report_data(campaign, user)
     summary = book.create_sheet("汇总")
+    stamp_row(summary, user)
     _append(summary, ["专项排查", campaign.title])
     _append(summary, ["主题", str(campaign.get_theme_display())])
     _append(summary, ["带队领导", campaign.lead.display_name])

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from casework import parsers
 from casework.errors import Forbidden, Refused
-from casework.photos import attach_photos, clean_photos, files_discarded_on_error
+from casework.photos import attach_photos, clean_photos, files_discarded_on_error, save_cleaned
 from grids.choices import Role
 from grids.models import User
 from inspections.choices import (
@@ -402,7 +402,7 @@ def sign_inspection(pk, *, actor, image, kind=SignatureKind.DRAWN, signed_by="")
         inspection = _own_inspection(pk, actor)
         if inspection.signature:
             raise Refused(_("The inspection is already signed."), code="signed")
-        inspection.signature.save(cleaned.name, cleaned, save=False)
+        save_cleaned(inspection.signature, cleaned)
         inspection.signature_kind, inspection.signed_by = kind, name
         inspection.save(update_fields=["signature", "signature_kind", "signed_by"])
     return inspection

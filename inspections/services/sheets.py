@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import safe_cell
+from casework.spreadsheets import formula_at, is_stamp, open_upload, safe_cell, stamp_row
 from grids.locator import cell_finder
 from grids.models import Department, GridCell
 from inspections.choices import EnterpriseStatus, Flag, RiskLevel, RiskMethod, Sector, TargetKind
@@ -118,24 +118,38 @@ def template_workbook() -> bytes:
     return buffer.getvalue()
 
 
+def _header(cells) -> list[str]:
+    return [str(c.value).strip() if c.value is not None else "" for c in cells]
+
+
 def _read_rows(upload, report: ImportReport) -> list[tuple[int, dict]]:
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload is the same answer to the user
-        report.errors.append(RowError(0, "", _("This is not an Excel (.xlsx) file.")))
+        book = open_upload(upload)  # refuses macro-enabled files
+    except ValidationError as error:
+        report.errors.append(RowError(0, "", error.messages[0]))
         return []
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    rows = sheet.iter_rows()
+    first_number = 2
+    header = _header(next(rows, ()))
+    if is_stamp(header) and "统一社会信用代码" not in header:  # our own export starts with "exported by …"
+        second = _header(next(rows, ()))
+        if "统一社会信用代码" in second:
+            header, first_number = second, 3
     known = {h: name for h, name, _v in COLUMNS}
     missing = [h for h in ("统一社会信用代码", "名称", "地址") if h not in header]
     if missing:
-        report.errors.append(RowError(1, "、".join(missing), _("Required columns are missing: use the template.")))
+        report.errors.append(RowError(first_number - 1, "、".join(missing), _("Required columns are missing: use the template.")))
         return []
     positions = {known[h]: i for i, h in enumerate(header) if h in known}
     out = []
-    for number, values in enumerate(rows, start=2):
+    for number, cells in enumerate(rows, start=first_number):
+        values = [c.value for c in cells]
         if not any(v not in (None, "") for v in values):
+            continue
+        column = formula_at(cells, header)
+        if column:
+            report.errors.append(RowError(number, column, _("Formulas are not accepted: type the value itself.")))
             continue
         if len(out) >= MAX_ROWS:
             report.errors.append(RowError(number, "", _("At most %(n)s rows per file.") % {"n": MAX_ROWS}))
@@ -235,6 +249,7 @@ def export_enterprises(queryset, *, user) -> bytes:
     full_phone = may_write(user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("企业")
+    stamp_row(sheet, user)
     sheet.append([safe_cell(sheet, header) for header, _n, _v in COLUMNS])
     rows = queryset.select_related("grid_cell").prefetch_related("sector_rows", "flag_rows", "responsible_departments")
     for e in rows[:EXPORT_LIMIT]:

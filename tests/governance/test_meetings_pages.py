@@ -238,15 +238,16 @@ def test_the_ledger_exports_every_visible_decision_without_formulas(world, make_
     response = street.get(reverse("meetings:decisions-export"))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    stamp, *rows = sheet.iter_rows(values_only=True)
+    assert stamp[0].startswith(f"Exported by {world.users.street.display_name}")
     assert rows[0][0] == "Meeting" and rows[0][-1] == "Outcome" and len(rows) == 1 + 3
     notes = {row[3]: row[11] for row in rows[1:]}
     assert notes[a_items[0].incident.code] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    note_cells = [row[11] for row in sheet.iter_rows(min_row=2)]
+    note_cells = [row[11] for row in sheet.iter_rows(min_row=3)]
     assert all(cell.data_type == "s" for cell in note_cells if cell.value)
     assert {row[-1] for row in rows[1:]} == {"Open, deadline not reached", "Not yet published"}
     safety = load_workbook(io.BytesIO(english(page_for(world.users.safety)).get(reverse("meetings:decisions-export")).content)).active
-    assert [row[3] for row in safety.iter_rows(min_row=2, values_only=True)] == [a_items[0].incident.code]
+    assert [row[3] for row in safety.iter_rows(min_row=3, values_only=True)] == [a_items[0].incident.code]
 
 
 def test_the_department_decision_page_shows_what_concerns_it(world, make_case, page_for):

@@ -59,7 +59,7 @@ def test_create_answers_the_record_with_its_warnings_and_a_duplicate_is_400(worl
     data = created.json()
     assert (data["zone"], data["sectors"], data["flags"], data["warnings"]) == (world.zone_b.pk, ["warehouse"], ["confined_space"], [])
     assert data["responsible_departments"] == [{"id": world.urban.pk, "name": world.urban.name}]
-    assert data["safety_officer_phone"] == "13800138000"  # in full on the detail
+    assert data["safety_officer_phone"] == "138****8000"  # masked on the detail too (PIPL): in full through personal-data
     listed = api.get("/api/v1/enterprises/").json()["results"][0]
     assert listed["safety_officer_phone"] == "138****8000"  # masked in lists
     again = api.post("/api/v1/enterprises/", {**body, "credit_code": enterprise_data(71)["credit_code"]}, format="json")

@@ -187,7 +187,8 @@ def test_the_ledger_holds_the_visible_targets_and_hazards_formula_safe(world, en
     response = page_for(world.users.zone_leader_b).get(f"/inspections/campaigns/{campaigns.whole.pk}/ledger.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book["汇总"]["B1"].value.startswith("'=")
+    assert world.users.zone_leader_b.username in book["汇总"]["A1"].value  # who exported it
+    assert book["汇总"]["B2"].value.startswith("'=")
     rows = list(book["企业台账"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [enterprises["b1x"].credit_code]
     assert list(book["隐患清单"].iter_rows(min_row=2, values_only=True)) == []

@@ -1,0 +1,74 @@
+"""Data retention (PIPL art. 19, 47): personal details in cases closed longer ago than
+settings.PERSONAL_DATA_RETENTION_DAYS are removed; the case itself (code, category, place in the
+grid, dates, outcome) stays for the statistics and the record.
+
+What counts as a reporter's personal details on a case today is what people type into it: phone
+numbers and ID-card numbers in the description, the address and the handling result (a resident's
+number noted by the worker who took the call). A field that holds a reporter's details outright (a
+caller's name and phone on an Open311 report) is one more entry in RETENTION_FIELDS, to be blanked.
+Timeline notes are append-only and are not rewritten (docs/security.md, "left").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents.models import Incident
+
+# Mobile numbers (with an optional +86), landlines with an area code, and 18-character ID numbers.
+PERSONAL_NUMBER = re.compile(
+    r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])"
+    r"|(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])"
+    r"|(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"
+)
+# A portable pre-filter for the database (PostgreSQL POSIX regex and SQLite alike): seven digits.
+MAY_HOLD_NUMBER = r"[0-9]{7}"
+REMOVED = "***"
+# The case's text fields that may hold a reporter's numbers.
+RETENTION_FIELDS = ("description", "address", "result")
+BATCH = 500
+
+
+def redact(text: str) -> str:
+    return PERSONAL_NUMBER.sub(REMOVED, text or "")
+
+
+def expired_cases(now: datetime | None = None):
+    """Cases closed (or rejected, voided: every final case has closed_at) before the retention cut-off
+    whose text may still hold a number. The system reads: no user scope."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    may_hold = Q()
+    for field in RETENTION_FIELDS:
+        may_hold |= Q(**{f"{field}__regex": MAY_HOLD_NUMBER})
+    return Incident.objects.filter(closed_at__lt=cutoff).filter(may_hold)
+
+
+def remove_expired_personal_data(*, now: datetime | None = None) -> int:
+    """Remove the personal numbers from expired cases; returns how many cases changed. Idempotent:
+    a second run finds nothing left to change."""
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                expired_cases(now).filter(pk__gt=last_pk).order_by("pk").select_for_update(skip_locked=True)
+                .only("pk", *RETENTION_FIELDS)[:BATCH]
+            )
+            if not rows:
+                return changed
+            last_pk = rows[-1].pk
+            dirty = []
+            for case in rows:
+                before = [getattr(case, f) for f in RETENTION_FIELDS]
+                for field in RETENTION_FIELDS:
+                    setattr(case, field, redact(getattr(case, field)))
+                if [getattr(case, f) for f in RETENTION_FIELDS] != before:
+                    dirty.append(case)
+            Incident.objects.bulk_update(dirty, RETENTION_FIELDS)
+            changed += len(dirty)

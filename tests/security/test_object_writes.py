@@ -1,0 +1,293 @@
+"""Object-level writes (issue 18): every state-changing route on an object — a URL with a pk
+(or other object) kwarg, pages and API — answers 404 to an actor outside the object's scope, and
+changes nothing.
+
+The test walks the URL resolver (every named route with an object kwarg, admin aside: superusers
+only) and the API schema (every POST/PUT/PATCH/DELETE operation on an object path). Each route must
+be in ROUTES below, which maps its name to the out-of-scope object to probe it with; a route that is
+not there FAILS the build, so a new route cannot land without its scope probe.
+
+Adding a route is one line in ROUTES: `"<namespace>:<name>": <kind>,` where <kind> is the name of
+an attribute of `Probes` (the fixture `probes` below): an object of the world's zone A together with
+an actor who may not see it (and its URL kwargs). If the route's object is a new kind, add one
+attribute to `Probes` (the object, its kwargs and an outsider) and one line to `probes`.
+`PUBLIC` marks reference data readable by every member of staff (categories, the criteria
+library): there is no "out of scope", and a write must be refused (403/405) to a non-administrator.
+
+On a page every write method must answer 404 (or 405 where the route takes no such method); on the
+API every write operation the schema declares must answer exactly 404. A fingerprint of every table
+of ours before and after each route shows that nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from governance.meetings import services as meetings
+from grids.notifications import notify
+from incidents.choices import Status
+from tests import factories as f
+from tests.incidents import factories as cf
+from tests.inspections.conftest import checklist, enterprises, make_inspection  # noqa: F401  (fixtures)
+
+PUBLIC = "public"
+
+ROUTES: dict[str, str] = {
+    # --- pages ---------------------------------------------------------------------------------
+    "incidents:detail": "case",
+    "incidents:act": "case",
+    "incidents:link": "case",
+    "incidents:photo": "case_photo",
+    "inspections:enterprise-detail": "enterprise",
+    "inspections:inspection-form": "enterprise",
+    "inspections:checklist-detail": PUBLIC,
+    "inspections:hazard-detail": "hazard",
+    "inspections:hazard-act": "hazard",
+    "inspections:hazard-photo": "hazard_photo",
+    "inspections:inspection-detail": "inspection",
+    "inspections:raise-hazard": "inspection_answer",
+    "inspections:inspection-photo": "inspection_photo",
+    "inspections:inspection-signature": "inspection",
+    "grids:zone-detail": "zone",
+    "grids:community-detail": "community",
+    "grids:cell-detail": "cell",
+    "grids:worker-detail": "worker",
+    "grids:training-detail": "training",
+    "grids:notification-open": "notification",
+    "dashboard:zone": "dashboard_zone",
+    "dashboard:zone-export": "dashboard_zone",
+    "meetings:detail": "meeting",
+    "meetings:edit": "meeting",
+    "meetings:refresh": "meeting",
+    "meetings:start": "meeting",
+    "meetings:publish": "meeting",
+    "meetings:item-add": "meeting",
+    "meetings:item-withdraw": "meeting_item",
+    "meetings:item-move": "meeting_item",
+    "meetings:run": "meeting",
+    "meetings:run-item": "meeting_item",
+    "meetings:decision-clear": "meeting_item",
+    "meetings:print-agenda": "meeting",
+    "meetings:print-minutes": "meeting",
+    # --- API -----------------------------------------------------------------------------------
+    "api-dashboard-zone": "dashboard_zone",
+    "zone-detail": "zone",
+    "community-detail": "community",
+    "gridcell-detail": "cell",
+    "department-detail": PUBLIC,
+    "user-detail": "worker",
+    "notification-detail": "notification",
+    "incident-detail": "case",
+    "incident-actions": "case",
+    "incident-photo": "case_photo",
+    "category-detail": PUBLIC,
+    "enterprise-detail": "enterprise",
+    "criterion-detail": PUBLIC,
+    "checklisttemplate-detail": PUBLIC,
+    "inspection-detail": "inspection",
+    "inspection-photos": "inspection",
+    "inspection-signature": "inspection",
+    "inspection-submit": "inspection",
+    "hazard-detail": "hazard",
+    "hazard-actions": "hazard",
+    "meeting-detail": "meeting",
+    "meeting-publish": "meeting",
+    "meeting-refresh": "meeting",
+    "meeting-reorder": "meeting",
+    "meeting-start": "meeting",
+    "agenda-item-detail": "item",
+    "agenda-item-move": "item",
+    "agenda-item-withdraw": "item",
+    "meeting-decision-detail": "decision",
+    "personal-data": "worker_phone",
+}
+
+WRITES = ("post", "put", "patch", "delete")
+NOT_OBJECT_KWARGS = {"format"}
+OUR_APPS = {"casework", "grids", "incidents", "inspections", "contractors", "governance", "authtoken"}
+
+
+@dataclass
+class Probe:
+    actor: object
+    kwargs: dict
+
+
+# --- the routes ------------------------------------------------------------------------------
+
+def object_routes() -> dict[str, URLPattern]:
+    """Named routes with an object kwarg, by their reverse() name (admin aside)."""
+    found: dict[str, URLPattern] = {}
+
+    def walk(resolver: URLResolver, namespace: str | None, prefix: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                walk(pattern, f"{namespace}:{ns}" if namespace and ns else ns or namespace, prefix + str(pattern.pattern))
+            elif pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if name.startswith("admin:"):
+                    continue
+                kwargs = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", prefix + str(pattern.pattern)))
+                if {a or b for a, b in kwargs} - NOT_OBJECT_KWARGS:
+                    found.setdefault(name, pattern)
+
+    walk(get_resolver(), None, "")
+    return found
+
+
+def schema_writes() -> dict[str, set[str]]:
+    """The API schema's write operations on object paths, by route name."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    writes: dict[str, set[str]] = {}
+    for path, operations in schema["paths"].items():
+        if "{" not in path:
+            continue
+        name = resolve(re.sub(r"\{[^}]+\}", "1", path)).view_name
+        methods = {m for m in operations if m in WRITES}
+        if methods:
+            writes.setdefault(name, set()).update(methods)
+    return writes
+
+
+def test_every_object_route_is_in_the_registry():
+    routes = set(object_routes())
+    unknown = sorted(routes - set(ROUTES))
+    assert unknown == [], f"routes without a scope probe — add each to ROUTES in {__file__}: {unknown}"
+    gone = sorted(set(ROUTES) - routes)
+    assert gone == [], f"ROUTES names routes that no longer exist: {gone}"
+    assert set(schema_writes()) <= routes
+
+
+# --- the objects -----------------------------------------------------------------------------
+
+@pytest.fixture
+def probes(world, enterprises, checklist, make_inspection, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.NOTIFICATION_CHANNELS = []
+    from inspections import services as inspections
+
+    u = world.users
+    outsider_b = u.zone_leader_b  # zone B's leader: sees nothing of zone A
+    cats = cf.category_tree(world)
+    case = cf.case_in(Status.SELF_HANDLED, world, cats)  # zone A, with a photo
+    enterprise = enterprises["a1x"]
+    inspection = make_inspection(enterprise)
+    answer = inspection.answers.get(item__code="G1")
+    hazard = inspections.hazard_from_answer(answer, actor=u.safety)
+    training = f.TrainingSessionFactory(zone=world.zone_a)
+    notify([u.worker], kind="test", title="for the worker only", key="probe")
+    notification = u.worker.notifications.get()
+    week = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    meeting, _ = meetings.prepare_meeting(kind="weekly", week_start=week, actor=u.street)
+    disputed = cf.case_in(Status.DISPUTED, world, cats)
+    item = meetings.add_item(meeting.pk, actor=u.street, incident=disputed, reason_note="probe")
+    meetings.start_session(meeting.pk, actor=u.street)
+    decision = meetings.record_decision(item.pk, actor=u.street, lead_department=world.urban.pk,
+                                        deadline=timezone.now() + dt.timedelta(days=5), note="probe")
+    # The meeting's outsider: a department user whose department neither attends nor is concerned.
+    outsider_meeting = u.officer
+    return SimpleNamespace(
+        case=Probe(outsider_b, {"pk": case.pk}),
+        case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
+        enterprise=Probe(outsider_b, {"pk": enterprise.pk}),
+        inspection=Probe(outsider_b, {"pk": inspection.pk}),
+        inspection_answer=Probe(outsider_b, {"pk": inspection.pk, "answer_pk": answer.pk}),
+        inspection_photo=Probe(outsider_b, {"pk": inspection.pk, "photo_pk": 1}),
+        hazard=Probe(outsider_b, {"pk": hazard.pk}),
+        hazard_photo=Probe(outsider_b, {"pk": hazard.pk, "photo_pk": 1}),
+        zone=Probe(outsider_b, {"pk": world.zone_a.pk}),
+        dashboard_zone=Probe(outsider_b, {"zone_id": world.zone_a.pk}),
+        community=Probe(outsider_b, {"pk": world.community_a1.pk}),
+        cell=Probe(outsider_b, {"pk": world.cell_a1x.pk}),
+        worker=Probe(outsider_b, {"pk": u.worker.pk}),
+        worker_phone=Probe(outsider_b, {"key": "user_phone", "pk": u.worker.pk}),
+        training=Probe(outsider_b, {"pk": training.pk}),
+        notification=Probe(u.worker_b, {"pk": notification.pk}),
+        meeting=Probe(outsider_meeting, {"pk": meeting.pk}),
+        meeting_item=Probe(outsider_meeting, {"pk": meeting.pk, "item_pk": item.pk}),
+        item=Probe(outsider_meeting, {"pk": item.pk}),
+        decision=Probe(outsider_meeting, {"pk": decision.pk}),
+        public=SimpleNamespace(
+            category=cats.gas.pk, department=world.safety.pk, criterion=checklist.major.pk,
+            checklisttemplate=checklist.template.pk, actor=outsider_b,
+        ),
+    )
+
+
+def fingerprint() -> dict[str, str]:
+    prints = {}
+    for model in apps.get_models():
+        if model._meta.app_label in OUR_APPS and not model._meta.proxy:
+            rows = list(model._base_manager.order_by("pk").values_list())
+            prints[model._meta.label] = hashlib.sha1(repr(rows).encode()).hexdigest()
+    return prints
+
+
+def public_kwargs(name: str, probes) -> dict:
+    key = name.split(":")[-1].removesuffix("-detail").replace("checklist", "checklisttemplate").replace("templatetemplate", "template")
+    return {"pk": getattr(probes.public, key)}
+
+
+def test_out_of_scope_writes_answer_404_and_change_nothing(probes):
+    api_writes = schema_writes()
+    clients: dict[int, tuple] = {}
+    failures: list[str] = []
+    probed_404 = 0
+    for name, pattern in sorted(object_routes().items()):
+        kind = ROUTES[name]
+        if kind == PUBLIC:
+            probe = Probe(probes.public.actor, public_kwargs(name, probes))
+        else:
+            probe = getattr(probes, kind)
+        actor = probe.actor
+        if actor.pk not in clients:
+            page, api = APIClient(headers={"Accept-Language": "en"}), APIClient(headers={"Accept-Language": "en"})
+            page.force_login(actor)
+            api.force_authenticate(actor)
+            clients[actor.pk] = (page, api)
+        page, api = clients[actor.pk]
+        url = reverse(name, kwargs=probe.kwargs)
+        is_api = url.startswith("/api/")
+        before = fingerprint()
+        for method in WRITES:
+            client = api if is_api else page
+            response = getattr(client, method)(url, {}, format="json") if is_api else getattr(client, method)(url, {})
+            if kind == PUBLIC:
+                allowed = {403, 405}
+            elif is_api and method in api_writes.get(name, set()):
+                allowed = {404}
+            else:
+                allowed = {404, 405}
+            if response.status_code not in allowed:
+                failures.append(f"{method.upper()} {url} ({name}) as {actor.username}: {response.status_code}, want {sorted(allowed)}")
+            probed_404 += response.status_code == 404
+        after = fingerprint()
+        changed = sorted(label for label in before if before[label] != after[label])
+        if changed:
+            failures.append(f"{name}: changed {changed}")
+    assert failures == [], "\n".join(failures)
+    # Every schema write was among them, and answered 404 (checked above); the walk is not empty.
+    assert sum(len(m) for m in api_writes.values()) >= 15
+    assert probed_404 >= 40
+
+
+def test_the_probes_are_real_objects_their_owners_can_read(probes, world, api_for):
+    # A probe on a missing object would pass vacuously: the street office reads each one.
+    street = api_for(world.users.street)
+    for name in ("incident-detail", "enterprise-detail", "inspection-detail", "hazard-detail", "meeting-detail",
+                 "agenda-item-detail", "meeting-decision-detail", "zone-detail", "user-detail"):
+        probe = getattr(probes, ROUTES[name])
+        assert street.get(reverse(name, kwargs=probe.kwargs)).status_code == 200, name
+    assert api_for(world.users.worker).get(reverse("notification-detail", kwargs=probes.notification.kwargs)).status_code == 200
