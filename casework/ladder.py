@@ -65,6 +65,7 @@ class Ladder:
     url_of: Callable[[], Callable[[int], str]]  # → a function from pk to the object's page
     code_field: str = "code"
     batch: int = BATCH
+    key_prefix: str = ""  # keeps two ladders' notification keys apart (a case and a hazard with the same pk)
 
 
 def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
@@ -100,7 +101,7 @@ def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
             ladder.notify(
                 ladder.note(
                     recipient=user_id, kind=rung.event, title=title % {"code": getattr(row, ladder.code_field)},
-                    url=url(row.pk), key=f"{rung.event}:{row.pk}:{row.due_at.isoformat()}",
+                    url=url(row.pk), key=f"{ladder.key_prefix}{rung.event}:{row.pk}:{row.due_at.isoformat()}",
                 )
                 for row in rows
                 for user_id in set(recipients.get(row.pk, ()))

@@ -16,6 +16,8 @@ from inspections.services.hazards import (
     hazard_from_answer,
     record_hazard,
 )
+from inspections.services.hazard_ladder import escalate_overdue_hazards
+from inspections.services.notices import issue_notice, serve_notice
 from inspections.services.inspections import add_inspection_photos, save_inspection, sign_inspection, submit_inspection
 from inspections.services.library import seed_library
 from inspections.services.sheets import ImportReport, export_enterprises, import_enterprises, template_workbook
@@ -26,4 +28,5 @@ __all__ = [
     "add_version", "check_writer", "cite_clause", "clean_enterprise", "current_version",
     "export_enterprises", "import_enterprises", "mark_version_used", "may_write", "register_enterprise",
     "revise_clause", "revise_template", "seed_library", "template_workbook", "update_enterprise",
+    "escalate_overdue_hazards", "issue_notice", "serve_notice",
 ]
