@@ -4,6 +4,13 @@ from inspections.models.checklists import ChecklistItem, ChecklistTemplate, Chec
 from inspections.models.criteria import Clause, Standard
 from inspections.models.enterprises import Enterprise, EnterpriseFlag, EnterpriseQuerySet, EnterpriseSector, is_safety_office
 from inspections.models.hazards import Hazard, HazardEvent, HazardPhoto, HazardSequence
+from inspections.models.inspections import (
+    Inspection,
+    InspectionAnswer,
+    InspectionExpert,
+    InspectionInspector,
+    InspectionPhoto,
+)
 from inspections.models.rectification import (
     Extension,
     GovernancePlan,
@@ -15,13 +22,6 @@ from inspections.models.rectification import (
     Referral,
     ResumeRequest,
     SupervisionLetter,
-)
-from inspections.models.inspections import (
-    Inspection,
-    InspectionAnswer,
-    InspectionExpert,
-    InspectionInspector,
-    InspectionPhoto,
 )
 
 __all__ = [

@@ -9,6 +9,7 @@ from inspections.services.enterprises import (
     register_enterprise,
     update_enterprise,
 )
+from inspections.services.hazard_ladder import escalate_overdue_hazards
 from inspections.services.hazards import (
     HAZARD_WORKFLOW,
     apply_hazard_action,
@@ -16,10 +17,9 @@ from inspections.services.hazards import (
     hazard_from_answer,
     record_hazard,
 )
-from inspections.services.hazard_ladder import escalate_overdue_hazards
-from inspections.services.notices import issue_notice, serve_notice
 from inspections.services.inspections import add_inspection_photos, save_inspection, sign_inspection, submit_inspection
 from inspections.services.library import seed_library
+from inspections.services.notices import issue_notice, serve_notice
 from inspections.services.sheets import ImportReport, export_enterprises, import_enterprises, template_workbook
 
 __all__ = [

@@ -48,8 +48,8 @@ from inspections.models import (
     InspectionAnswer,
     is_safety_office,
 )
-from inspections.services.criteria import cite_clause
 from inspections.services import rectification as loop
+from inspections.services.criteria import cite_clause
 
 PREFIX = "YH"
 MAX_DAYS = 365

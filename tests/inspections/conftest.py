@@ -129,3 +129,7 @@ def make_hazard(world, checklist, make_inspection):
         return hazard
 
     return make
+
+
+# --- the rectification loop (issue 12) ----------------------------------------------------------------
+from tests.inspections.rectification_fixtures import drive  # noqa: E402, F401

@@ -16,7 +16,6 @@ from inspections import services
 from inspections.choices import HazardEventKind as K
 from inspections.models import Hazard, HazardEvent, SupervisionLetter
 from tests.incidents.test_concurrency import in_threads
-from tests.inspections.rectification_fixtures import drive  # noqa: F401
 
 MINUTE = dt.timedelta(minutes=1)
 LADDER = (K.REMINDER, K.YELLOW_CARD, K.RED_CARD, K.SUPERVISED, K.REFUSED)

@@ -9,7 +9,7 @@ import pytest
 from grids.models import Notification
 from inspections.choices import HazardAction, HazardStatus
 from inspections.models import Extension, Hazard, HazardEvent, Recheck, RectificationNotice, Referral
-from tests.inspections.rectification_fixtures import A1X, NOTICE, PLAN, drive, gps_jpeg, signature_url  # noqa: F401
+from tests.inspections.rectification_fixtures import A1X, NOTICE, PLAN, gps_jpeg, signature_url
 from tests.matrix import Matrix, check_state
 
 pytestmark = pytest.mark.django_db
