@@ -1,6 +1,7 @@
 from django.urls import path
 
 from inspections import fieldwork_views as fieldwork
+from inspections import rectification_views as rectification
 from inspections import views
 
 app_name = "inspections"
@@ -22,4 +23,12 @@ urlpatterns = [
     path("inspections/<int:pk>/answers/<int:answer_pk>/hazard/", fieldwork.raise_hazard, name="raise-hazard"),
     path("inspections/<int:pk>/photos/<int:photo_pk>/", fieldwork.inspection_photo, name="inspection-photo"),
     path("inspections/<int:pk>/signature/", fieldwork.inspection_signature, name="inspection-signature"),
+    path("rectification/", rectification.RectificationListView.as_view(), name="rectification-list"),
+    path("enterprises/<int:pk>/notice/", rectification.notice_create, name="notice-create"),
+    path("notices/<int:pk>/", rectification.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/serve/", rectification.notice_serve, name="notice-serve"),
+    path("notices/<int:pk>/print/", rectification.notice_print, name="notice-print"),
+    path("notices/<int:pk>/proof/", rectification.notice_proof, name="notice-proof"),
+    path("hazards/<int:pk>/letters/<int:letter_pk>/print/", rectification.letter_print, name="letter-print"),
+    path("hazards/<int:pk>/evidence/<int:photo_pk>/", rectification.evidence_photo, name="evidence-photo"),
 ]
