@@ -2,8 +2,8 @@
 the services, in the order the days passed.
 
 Each enterprise's confirmed hazards get one notice (a major's deadline 10 working days, a general
-one's 5, shorter than the rule's defaults so that the demo's weeks show whole lives) served on the spot, and a fate: most are rectified and closed on time, some late (a yellow
-card), a few red (a supervision letter), two major ones miss an extended deadline too (挂牌督办
+one's 5: shorter than the rule's defaults, so that the demo's few weeks show whole lives) served
+on the spot, and a fate: most are rectified and closed on time, some late (a yellow card), a few red (a supervision letter), two major ones miss an extended deadline too (挂牌督办
 and the automatic refusal), one has its after-photos found false (a recorded refusal), one fails
 a recheck first, one is referred to its department, and some general hazards are fixed on the
 spot. Every action and the ladder's daily sweep run at their simulated time, in time order, so the
@@ -40,9 +40,10 @@ DAY = dt.timedelta(days=1)
 FATES = ["on_time", "late", "on_time", "spot", "on_time", "red", "late", "failed", "on_time", "referred", "on_time",
          "false_evidence", "on_time", "late", "red", "on_time"]
 SUPERVISED = 2  # major hazards that miss two deadlines: 挂牌督办 and the automatic refusal
-PLAN = {"goals": "消除重大事故隐患，恢复安全生产条件", "methods": "更换不合格设施，完善联锁与报警装置", "funds_materials": "企业自筹整改资金，物资已采购",
-        "organisation": "企业主要负责人牵头，安全管理员具体落实", "time_requirements": "按通知书期限完成并申请复查",
-        "safety_measures": "整改期间停用相关设施，现场设警戒，备应急物资", "evaluation_report": "经专家现场评估，整改措施有效，达到安全要求",
+PLAN = {"goals": "消除重大事故隐患，恢复安全生产条件", "methods": "更换不合格设施，完善联锁与报警装置",
+        "funds_materials": "企业自筹整改资金，物资已采购", "organisation": "企业主要负责人牵头，安全管理员具体落实", "time_requirements": "按通知书期限完成并申请复查",
+        "safety_measures": "整改期间停用相关设施，现场设警戒，备应急物资",
+        "evaluation_report": "经专家现场评估，整改措施有效，达到安全要求",
         "evaluated_by": "区安全生产专家组"}
 
 
@@ -124,7 +125,8 @@ def seed_rectification(*, stdout: TextIO | None = None) -> dict[str, int]:
         mode = RectificationMode.HALT if fate == "supervised" else RectificationMode.DEADLINE
         due = cal.add(start, days, LimitKind.WORKING_DAYS)
         ids = [h.pk for h in group]
-        params = {"mode": mode, "working_days": days, "responsible_person": enterprise.principal or enterprise.safety_officer or "企业负责人",
+        person = enterprise.principal or enterprise.safety_officer or "企业负责人"
+        params = {"mode": mode, "working_days": days, "responsible_person": person,
                   "measures": "；".join(h.description[:40] for h in group), "funds": "5000" if not major else "30000",
                   "time_limit": f"{days}个工作日内", "emergency_plan": "整改期间落实专人值守，发现险情立即停用并报告"}
         plan.at(start, lambda t, ids=ids, params=params: issue_notice(actor=hq, hazards=ids, params=params, now=t))
@@ -169,17 +171,20 @@ def seed_rectification(*, stdout: TextIO | None = None) -> dict[str, int]:
             departments = [d for d in enterprise.responsible_departments.all() if d.kind != DepartmentKind.SAFETY]
             if departments:
                 plan.at(start + 3 * HOUR, lambda t, pk=ids[0], d=departments[0].pk: apply_hazard_action(
-                    pk, actor=hq, action="refer", params={"department": d, "reason": "涉及行政处罚，超出街道职权，移送主管部门"}, now=t))
+                    pk, actor=hq, action="refer", now=t,
+                    params={"department": d, "reason": "涉及行政处罚，超出街道职权，移送主管部门"}))
                 plan.at(start + 3 * DAY, lambda t, pk=ids[0]: apply_hazard_action(
-                    pk, actor=street, action="referral_feedback", params={"feedback": "已立案调查，责令限期改正", "penalty_ref": "立案2026-017"},
-                    now=t))
+                    pk, actor=street, action="referral_feedback", now=t,
+                    params={"feedback": "已立案调查，责令限期改正", "penalty_ref": "立案2026-017"}))
             plan.at(on_time, submit)
             plan.at(on_time + DAY, recheck)
         elif fate == "false_evidence":
             plan.at(on_time, submit)
-            plan.at(on_time + DAY, lambda t, ids=ids, recheck=recheck: recheck(t, ids, passed=False, reason="现场与照片不符，照片系他处拍摄"))
+            plan.at(on_time + DAY, lambda t, ids=ids, recheck=recheck: recheck(
+                t, ids, passed=False, reason="现场与照片不符，照片系他处拍摄"))
             plan.at(on_time + DAY + 2 * HOUR, lambda t, pk=ids[0]: apply_hazard_action(
-                pk, actor=hq, action="refuse", params={"ground": "false_evidence", "evidence": "提交的整改照片与现场不符，企业承认系他处拍摄"}, now=t))
+                pk, actor=hq, action="refuse", now=t,
+                params={"ground": "false_evidence", "evidence": "提交的整改照片与现场不符，企业承认系他处拍摄"}))
         elif fate == "supervised":
             ask = _at_ten(cal, due, 1)
             plan.at(ask, lambda t, pk=ids[0], recorder=recorder: apply_hazard_action(
