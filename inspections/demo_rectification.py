@@ -3,8 +3,9 @@ the services, in the order the days passed.
 
 Each enterprise's confirmed hazards get one notice (a major's deadline 10 working days, a general
 one's 5: shorter than the rule's defaults, so that the demo's few weeks show whole lives) served
-on the spot, and a fate: most are rectified and closed on time, some late (a yellow card), a few red (a supervision letter), two major ones miss an extended deadline too (挂牌督办
-and the automatic refusal), one has its after-photos found false (a recorded refusal), one fails
+on the spot, and a fate: most are rectified and closed on time, some late (a yellow card), a few
+red (a supervision letter), two major ones miss an extended deadline too (挂牌督办 and the
+automatic refusal), one has its after-photos found false (a recorded refusal), one fails
 a recheck first, one is referred to its department, and some general hazards are fixed on the
 spot. Every action and the ladder's daily sweep run at their simulated time, in time order, so the
 ladder sees what it would have seen; what would happen after today is left undone (open hazards).
@@ -41,7 +42,8 @@ FATES = ["on_time", "late", "on_time", "spot", "on_time", "red", "late", "failed
          "false_evidence", "on_time", "late", "red", "on_time"]
 SUPERVISED = 2  # major hazards that miss two deadlines: 挂牌督办 and the automatic refusal
 PLAN = {"goals": "消除重大事故隐患，恢复安全生产条件", "methods": "更换不合格设施，完善联锁与报警装置",
-        "funds_materials": "企业自筹整改资金，物资已采购", "organisation": "企业主要负责人牵头，安全管理员具体落实", "time_requirements": "按通知书期限完成并申请复查",
+        "funds_materials": "企业自筹整改资金，物资已采购", "organisation": "企业主要负责人牵头，安全管理员具体落实",
+        "time_requirements": "按通知书期限完成并申请复查",
         "safety_measures": "整改期间停用相关设施，现场设警戒，备应急物资",
         "evaluation_report": "经专家现场评估，整改措施有效，达到安全要求",
         "evaluated_by": "区安全生产专家组"}
