@@ -23,6 +23,7 @@ from inspections.models import (
     InspectionAnswer,
     InspectionExpert,
     InspectionInspector,
+    RectificationNotice,
     Standard,
 )
 from inspections.models.criteria import FROZEN_FIELDS
@@ -189,5 +190,16 @@ class HazardAdmin(ReadOnlyModelAdmin):
     list_filter = ["status", "level", "proposed_level", "factor_kind", "source", "zone"]
     list_select_related = ["enterprise"]
     search_fields = ["code", "description", "enterprise__name"]
-    raw_id_fields = ["enterprise", "inspection", "answer", "item", "clause", "reporter", "confirmed_by"]
+    raw_id_fields = ["enterprise", "inspection", "answer", "item", "clause", "reporter", "confirmed_by", "notice"]
     inlines = [HazardEventInline]
+
+
+@admin.register(RectificationNotice)
+class RectificationNoticeAdmin(ReadOnlyModelAdmin):
+    """Notices change only through the loop's services: read-only here."""
+
+    list_display = ["number", "enterprise", "mode", "issued_at", "due_at", "served_at"]
+    list_filter = ["mode"]
+    list_select_related = ["enterprise"]
+    search_fields = ["number", "enterprise__name"]
+    raw_id_fields = ["enterprise", "issuer"]
