@@ -331,6 +331,10 @@ class Migration(migrations.Migration):
             model_name='hazard',
             index=models.Index(condition=models.Q(('recheck_due_at__isnull', False)), fields=['recheck_due_at'], name='hazard_recheck_due'),
         ),
+        migrations.AddIndex(
+            model_name='hazard',
+            index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['warn_at'], name='hazard_warn'),
+        ),
         migrations.AddField(
             model_name='rectificationphoto',
             name='hazard',

@@ -123,6 +123,7 @@ class Hazard(ClockedBase):
             models.Index(fields=["status", "-recorded_at"], name="hazard_status"),
             # the ladder's query: only hazards whose deadline runs
             models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="hazard_due"),
+            models.Index(fields=["warn_at"], condition=Q(due_at__isnull=False), name="hazard_warn"),
             models.Index(fields=["recheck_due_at"], condition=Q(recheck_due_at__isnull=False), name="hazard_recheck_due"),
         ]
 
