@@ -48,6 +48,7 @@ from inspections.models import (
     InspectionAnswer,
     is_safety_office,
 )
+from inspections.services import evidence
 from inspections.services import rectification as loop
 from inspections.services.criteria import cite_clause
 
@@ -238,8 +239,8 @@ def _comment(step: Step) -> Move:
 
 
 def _attach(hazard: Hazard, photos: list, *, action: str, actor) -> None:
-    if action in loop.EVIDENCE_PHASE:
-        loop.attach_evidence(hazard, photos, action=action, actor=actor)
+    if action in evidence.EVIDENCE_PHASE:
+        evidence.attach_evidence(hazard, photos, action=action, actor=actor)
     else:
         attach_photos(HazardPhoto, photos, uploaded_by=actor, hazard=hazard)
 
@@ -277,8 +278,8 @@ def apply_hazard_action(pk, *, actor, action: str, params: dict | None = None, p
     params.update(_internal or {})
     photos = list(photos or [])
     params["_photos"] = len(photos)
-    if action in loop.LOCATED:
-        params["_evidence"] = [loop.read_evidence(photo) for photo in photos]
+    if action in evidence.LOCATED:
+        params["_evidence"] = [evidence.read_evidence(photo) for photo in photos]
     return engine.apply(HAZARD_WORKFLOW, pk, actor=actor, action=action, params=params, photos=photos, now=now)
 
 

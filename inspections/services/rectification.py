@@ -1,30 +1,24 @@
 """The hazard's rectification loop: the handlers and guard of the loop's actions in
 `HAZARD_WORKFLOW` (inspections.services.hazards applies them through casework.engine), the
-deadline's clock on the shared StageClock, and the after-photo checks.
+deadline's clock on the shared StageClock (the after-photo checks: inspections.services.evidence).
 
 The deadline is data. A notice sets it (working days on the work calendar); it runs while the
 enterprise rectifies (notified, rectifying) and keeps running through a failed recheck; it moves
-only when an extension is approved (`decide_extension`), never through an edit. Evidence photos
-are located from their EXIF (read here, before cleaning strips it) or else the uploader's fix;
-one taken too far from the enterprise or before the notice is stored with its flag, and a
-request to close with no unflagged photo is refused.
+only when an extension is approved (`decide_extension`), never through an edit. An after-photo
+taken too far from the enterprise or before the notice is stored with its flag, and a request to
+close with no unflagged photo is refused.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from casework import parsers
 from casework.calendar import load_calendar
@@ -32,13 +26,11 @@ from casework.choices import LimitKind
 from casework.clock import Limit, StageClock
 from casework.engine import Move, Step
 from casework.numbering import next_number
-from casework.photos import attach_photos, clean_photo
 from grids.choices import Role
 from grids.models import Department
 from grids.people import department_handlers, street_office, zone_leaders
 from inspections.choices import (
     Decision,
-    EvidencePhase,
     HazardAction,
     HazardEventKind,
     HazardLevel,
@@ -56,25 +48,16 @@ from inspections.models import (
     NoticeSequence,
     Recheck,
     RectificationNotice,
-    RectificationPhoto,
     Referral,
     ResumeRequest,
     is_safety_office,
 )
-from inspections.services.inspections import distance_m
+from inspections.services.evidence import evidence_rows, signature_file
 
 A = HazardAction
 NOTICE_PREFIX = "ZG"
 MAX_DAYS = 365
 STAGE = "rectify"
-# Actions whose photos are evidence with a place and a time (the rest: proof of service, refusal).
-EVIDENCE_PHASE = {A.SUBMIT: EvidencePhase.AFTER, A.CLOSE_ON_SPOT: EvidencePhase.ON_SPOT, A.SERVE: EvidencePhase.SERVICE,
-                  A.REFUSE: EvidencePhase.REFUSAL}
-LOCATED = {A.SUBMIT, A.CLOSE_ON_SPOT}
-
-
-def photo_max_distance_m() -> int:
-    return int(getattr(settings, "RECTIFICATION_PHOTO_MAX_DISTANCE_M", 500))
 
 
 def recheck_working_days() -> int:
@@ -137,27 +120,6 @@ def _yes(params, name="approve") -> bool:
     return parsers.boolean(params.get(name), field=name)
 
 
-def _signature(value) -> ContentFile | None:
-    """A signature drawn on screen, sent as a data URL (data:image/png;base64,…)."""
-    if value in (None, ""):
-        return None
-    if hasattr(value, "read"):
-        return clean_photo(value)
-    head, _sep, data = str(value).partition(",")
-    if not head.startswith("data:image/") or ";base64" not in head:
-        raise ValidationError({"signature": _("The signature is not an image.")})
-    try:
-        raw = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationError({"signature": _("The signature is not an image.")}) from None
-    upload = io.BytesIO(raw)
-    upload.name, upload.size = "signature.png", len(raw)
-    try:
-        return clean_photo(upload)
-    except ValidationError as error:
-        raise ValidationError({"signature": error.messages}) from None
-
-
 # --- the notice --------------------------------------------------------------------------------
 
 def new_notice(*, enterprise, actor, params: dict, now: datetime) -> RectificationNotice:
@@ -180,87 +142,6 @@ def new_notice(*, enterprise, actor, params: dict, now: datetime) -> Rectificati
     notice.number = f"{NOTICE_PREFIX}-{year}-{next_number(NoticeSequence, prefix=NOTICE_PREFIX, year=year):06d}"
     notice.save()
     return notice
-
-
-# --- evidence --------------------------------------------------------------------------------------
-
-def _ratio(value) -> float:
-    return float(value[0]) / float(value[1]) if isinstance(value, tuple) else float(value)
-
-
-def _degrees(dms, ref) -> float:
-    value = _ratio(dms[0]) + _ratio(dms[1]) / 60 + _ratio(dms[2]) / 3600
-    return -value if ref in ("S", "W") else value
-
-
-def read_evidence(upload) -> dict:
-    """Where and when a photo was taken, from its EXIF (before cleaning drops it); {} when absent."""
-    meta: dict = {}
-    try:
-        upload.seek(0)
-        exif = Image.open(upload).getexif()
-        gps = exif.get_ifd(0x8825)
-        if gps.get(2) and gps.get(4):
-            meta["latitude"], meta["longitude"] = _degrees(gps[2], gps.get(1)), _degrees(gps[4], gps.get(3))
-        stamp = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
-        if stamp:
-            taken = datetime.strptime(str(stamp).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-            meta["taken_at"] = timezone.make_aware(taken)  # a camera's clock is local time
-    except (UnidentifiedImageError, OSError, ValueError, TypeError, KeyError, ZeroDivisionError, IndexError):
-        return {}
-    finally:
-        try:
-            upload.seek(0)
-        except (AttributeError, OSError):
-            pass
-    return meta
-
-
-def _located(hazard: Hazard, meta: dict, params: dict, now: datetime, since: datetime | None) -> dict:
-    """One photo's place, time, distance and flag (empty when it is good evidence)."""
-    device = (parsers.decimal_number(params.get("latitude"), field="latitude", low=-90, high=90),
-              parsers.decimal_number(params.get("longitude"), field="longitude", low=-180, high=180))
-    if "latitude" in meta:
-        lat, lng, by = meta["latitude"], meta["longitude"], "exif"
-    elif device[0] is not None and device[1] is not None:
-        lat, lng, by = device[0], device[1], "device"
-    else:
-        lat = lng = None
-        by = ""
-    taken = meta.get("taken_at") or now
-    row = {"latitude": lat, "longitude": lng, "located_by": by, "taken_at": taken, "distance_m": None, "flag": ""}
-    enterprise = hazard.enterprise
-    flags = []
-    if lat is None:
-        flags.append(_("no position"))
-    elif enterprise.latitude is not None and enterprise.longitude is not None:
-        row["distance_m"] = distance_m(lat, lng, enterprise.latitude, enterprise.longitude)
-        if row["distance_m"] > photo_max_distance_m():
-            flags.append(_("taken %(m)s m from the enterprise") % {"m": row["distance_m"]})
-    if since is not None and taken < since:
-        flags.append(_("taken before the notice"))
-    row["flag"] = "; ".join(flags)[:200]
-    return row
-
-
-def _evidence(step: Step, *, required: bool, since: datetime | None) -> list[dict]:
-    metas = step.params.get("_evidence") or []
-    if required and not metas:
-        raise ValidationError({"photos": _("Add the after-photos.")})
-    rows = [_located(step.obj, meta, step.params, step.now, since) for meta in metas]
-    if rows and all(row["flag"] for row in rows):
-        raise ValidationError({"photos": _("No photo was taken at the enterprise after the notice: %(flags)s.")
-                               % {"flags": " / ".join(row["flag"] for row in rows)}})
-    return rows
-
-
-def attach_evidence(hazard: Hazard, photos: list, *, action: str, actor) -> None:
-    """Store the loop's photos, each with the place and time the handler worked out."""
-    rows = getattr(hazard, "_evidence_rows", None) or [{} for _photo in photos]
-    recheck = getattr(hazard, "_evidence_recheck", None)
-    for content, row in zip(photos, rows, strict=True):
-        attach_photos(RectificationPhoto, [content], uploaded_by=actor, hazard=hazard, recheck=recheck,
-                      phase=EVIDENCE_PHASE[action], **row)
 
 
 # --- the guard --------------------------------------------------------------------------------------
@@ -354,7 +235,7 @@ def _serve(step: Step) -> Move:
     hazard, params = step.obj, step.params
     notice = hazard.notice
     if notice.served_at is None:
-        signature = _signature(params.get("signature"))
+        signature = signature_file(params.get("signature"))
         if signature is None and not params.get("_photos"):
             raise ValidationError({"signature": _("Add the recipient's signature or a photo of the signed notice.")})
         notice.served_at = step.now
@@ -368,7 +249,7 @@ def _serve(step: Step) -> Move:
 
 def _submit(step: Step) -> Move:
     hazard = step.obj
-    rows = _evidence(step, required=True, since=hazard.notice.issued_at if hazard.notice_id else hazard.confirmed_at)
+    rows = evidence_rows(step, required=True, since=hazard.notice.issued_at if hazard.notice_id else hazard.confirmed_at)
     due = load_calendar().add(step.now, recheck_working_days(), LimitKind.WORKING_DAYS)
     recheck = Recheck.objects.create(hazard=hazard, submitted_by=step.actor, submitted_at=step.now, note=_note(step.params),
                                      flagged=any(row["flag"] for row in rows), due_at=due)
@@ -442,7 +323,7 @@ def _fail(step: Step) -> Move:
 
 def _close_on_spot(step: Step) -> Move:
     hazard = step.obj
-    step.obj._evidence_rows = _evidence(step, required=True, since=None)
+    step.obj._evidence_rows = evidence_rows(step, required=True, since=None)
     hazard.mode = RectificationMode.IMMEDIATE
     _close(hazard, step.now, step.now)
     return Move(HazardEventKind.CLOSED_ON_SPOT, _note(step.params), tell=(hazard.reporter_id,))
