@@ -241,6 +241,12 @@ class WorkCalendar:
             due = self._end_of_nth_working_day(cur, int(value))
         return due.astimezone(self.tz)
 
+    def before(self, instant: dt.datetime, working_days: int) -> dt.datetime:
+        """The instant ``working_days`` working days' worth of working time before ``instant``
+        (a reminder one working day before a deadline)."""
+        cur = _aware(instant, "instant")
+        return self._backward(cur, self.working_day_length * int(working_days)).astimezone(self.tz)
+
     def working_seconds_between(self, a: dt.datetime, b: dt.datetime) -> int:
         """Whole working seconds from ``a`` to ``b`` (negative when ``b`` is before ``a``)."""
         return self._working_between(_aware(a, "a"), _aware(b, "b")) // _SECOND

@@ -22,6 +22,9 @@ class Limit:
     amount: Decimal
     kind: str
     warn_ratio: Decimal = Decimal("0.80")
+    # Warn this many working days before the due time instead of at warn_ratio (a hazard's
+    # reminder comes one working day before its deadline, however long the deadline is).
+    warn_before_days: int | None = None
 
 
 # Used when no limit is set for a stage: one working day.
@@ -31,6 +34,13 @@ DEFAULT_LIMIT = Limit(Decimal("1"), LimitKind.WORKING_DAYS, Decimal("0.80"))
 def _warn_between(now: datetime, due: datetime, ratio) -> datetime:
     """Warn when the same share of the (remaining) time is used as the limit asks for."""
     return now + (due - now) * float(ratio) if due > now else due
+
+
+def _warn(limit: Limit, now: datetime, due: datetime, cal: WorkCalendar | None) -> datetime:
+    if limit.warn_before_days is None:
+        return _warn_between(now, due, limit.warn_ratio)
+    cal = cal or load_calendar()
+    return max(now, min(due, cal.before(due, limit.warn_before_days)))
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,10 @@ class StageClock:
         if due_at is None:
             cal = cal or load_calendar()
             due_at = cal.add(now, limit.amount, limit.kind)
-            warn_at = cal.warn_at(now, limit.amount, limit.kind, float(limit.warn_ratio))
+            warn_at = (cal.warn_at(now, limit.amount, limit.kind, float(limit.warn_ratio)) if limit.warn_before_days is None
+                       else _warn(limit, now, due_at, cal))
         else:
-            warn_at = _warn_between(now, due_at, limit.warn_ratio)
+            warn_at = _warn(limit, now, due_at, cal)
         obj.stage = stage
         obj.due_at = due_at
         obj.warn_at = warn_at
@@ -130,12 +141,12 @@ class StageClock:
         if extra_working_days:
             due = cal.add(due, extra_working_days, LimitKind.WORKING_DAYS)
         stage = current.stage if current else (obj.stage or self.stage_of_status.get(getattr(obj, self.status_field), ""))
-        ratio = self.limit(obj, stage).warn_ratio
+        limit = self.limit(obj, stage)
         if current is not None:
             current.due_at = due
             current.extended = current.extended or extended
             current.save(update_fields=["due_at", "extended"])
         obj.due_at = due
-        obj.warn_at = _warn_between(now, due, ratio)
+        obj.warn_at = _warn(limit, now, due, cal)
         if due > now:
             obj.escalation = Escalation.NONE

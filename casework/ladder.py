@@ -13,8 +13,9 @@ goes to yellow and then red in the same run. Run by Celery beat; never an ETA ta
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -27,10 +28,16 @@ BATCH = 2000
 @dataclass(frozen=True)
 class Rung:
     name: str  # the key of the sweep's result
-    level: int  # the escalation level an object on this rung gets
+    level: int | None  # the escalation level an object on this rung gets (None: a flag rung leaves it)
     event: str  # the timeline event kind written for it
     title: str  # the notification's title, with %(code)s
     condition: Callable[[datetime], Q]  # which running objects are due for this rung at `now`
+    # Other columns the same UPDATE sets: a counter (F("missed") + 1) or the flag that takes the
+    # object off this rung's condition (a rung without a level must set one, or it fires forever).
+    updates: Callable[[datetime], dict[str, Any]] | None = None
+    # Rows the rung creates beside its events, in the same transaction: (rows, now) → None.
+    after: Callable[[list, datetime], None] | None = None
+    data: dict = field(default_factory=dict)  # extra keys of each event's data
 
 
 def standard_rungs(*, events: Mapping[int, str], titles: Mapping[int, str], red_after: timedelta) -> tuple[Rung, ...]:
@@ -58,6 +65,7 @@ class Ladder:
     url_of: Callable[[], Callable[[int], str]]  # → a function from pk to the object's page
     code_field: str = "code"
     batch: int = BATCH
+    key_prefix: str = ""  # keeps two ladders' notification keys apart (a case and a hazard with the same pk)
 
 
 def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
@@ -76,19 +84,24 @@ def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
             )
             if not rows:
                 return total
-            ladder.model.objects.filter(pk__in=[row.pk for row in rows]).update(escalation=rung.level, updated_at=now)
+            changes = {"updated_at": now, **(rung.updates(now) if rung.updates else {})}
+            if rung.level is not None:
+                changes["escalation"] = rung.level
+            ladder.model.objects.filter(pk__in=[row.pk for row in rows]).update(**changes)
             ladder.event_model.objects.bulk_create(
                 ladder.event_model(
                     **{ladder.event_owner: row.pk}, kind=rung.event, created_at=now,
-                    data={"stage": row.stage, "due_at": row.due_at.isoformat(), "level": rung.level},
+                    data={"stage": row.stage, "due_at": row.due_at.isoformat(), "level": rung.level, **rung.data},
                 )
                 for row in rows
             )
+            if rung.after is not None:
+                rung.after(rows, now)
             recipients = ladder.recipients(rung, rows)
             ladder.notify(
                 ladder.note(
                     recipient=user_id, kind=rung.event, title=title % {"code": getattr(row, ladder.code_field)},
-                    url=url(row.pk), key=f"{rung.event}:{row.pk}:{row.due_at.isoformat()}",
+                    url=url(row.pk), key=f"{ladder.key_prefix}{rung.event}:{row.pk}:{row.due_at.isoformat()}",
                 )
                 for row in rows
                 for user_id in set(recipients.get(row.pk, ()))

@@ -116,3 +116,16 @@ def one_of(value, queryset: QuerySet, *, field: str, missing: str, unknown: str,
         return queryset.get(pk=pk_of(value))
     except (TypeError, ValueError, queryset.model.DoesNotExist):
         raise ValidationError({field: unknown}) from None
+
+
+def money(value, *, field: str, high: Decimal = Decimal("9999999999.99")) -> Decimal:
+    """A non-negative amount of yuan with at most two decimals (funds of a rectification)."""
+    if isinstance(value, bool | float):
+        value = str(value) if isinstance(value, float) else None
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").lstrip("¥"))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: _("Enter an amount in yuan, e.g. 12000.50.")}) from None
+    if not amount.is_finite() or amount < 0 or amount > high or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("Enter an amount in yuan, e.g. 12000.50.")})
+    return amount.quantize(Decimal("0.01"))

@@ -10,7 +10,7 @@ from governance.security.views import PersonalDataView
 from grids import api as grids_api
 from incidents import api as incidents_api
 from inspections import api as inspections_api
-from inspections import campaign_api, fieldwork_api
+from inspections import campaign_api, fieldwork_api, rectification_api
 
 router = DefaultRouter()
 grids_api.register(router)
@@ -18,6 +18,7 @@ incidents_api.register(router)
 inspections_api.register(router)
 fieldwork_api.register(router)
 campaign_api.register(router)
+rectification_api.register(router)
 meetings_api.register(router)
 
 urlpatterns = [

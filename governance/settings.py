@@ -126,6 +126,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
+    "sweep-hazard-deadlines": {"task": "inspections.tasks.sweep_hazard_deadlines", "schedule": 60.0},
 }
 # The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
 MEETING_AGENDA_DAY_OF_WEEK = env_str("MEETING_AGENDA_DAY_OF_WEEK", "mon")
@@ -160,6 +161,15 @@ if DASHBOARD_WARM_SECONDS:
     }
 # The escalation ladder: a case still overdue this many hours after its yellow card gets a red one.
 ESCALATION_RED_AFTER_HOURS = env_int("ESCALATION_RED_AFTER_HOURS", 24, minimum=1)
+# The hazard's rectification loop (SAFETY.md §8.3): after-photos farther than this from the
+# enterprise are flagged; the recheck falls due, a referral's feedback too, in working days; a
+# general hazard overdue this many working days gets its red card; a resume request is reviewed
+# within this many days.
+RECTIFICATION_PHOTO_MAX_DISTANCE_M = env_int("RECTIFICATION_PHOTO_MAX_DISTANCE_M", 500, minimum=1)
+RECHECK_WORKING_DAYS = env_int("RECHECK_WORKING_DAYS", 3, minimum=1)
+REFERRAL_FEEDBACK_WORKING_DAYS = env_int("REFERRAL_FEEDBACK_WORKING_DAYS", 5, minimum=1)
+HAZARD_RED_AFTER_WORKING_DAYS = env_int("HAZARD_RED_AFTER_WORKING_DAYS", 5, minimum=1)
+RESUME_REVIEW_DAYS = env_int("RESUME_REVIEW_DAYS", 10, minimum=1)
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "grids.User"

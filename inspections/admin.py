@@ -26,6 +26,7 @@ from inspections.models import (
     InspectionAnswer,
     InspectionExpert,
     InspectionInspector,
+    RectificationNotice,
     Standard,
 )
 from inspections.models.criteria import FROZEN_FIELDS
@@ -192,7 +193,7 @@ class HazardAdmin(ReadOnlyModelAdmin):
     list_filter = ["status", "level", "proposed_level", "factor_kind", "source", "zone"]
     list_select_related = ["enterprise"]
     search_fields = ["code", "description", "enterprise__name"]
-    raw_id_fields = ["enterprise", "inspection", "answer", "item", "clause", "reporter", "confirmed_by"]
+    raw_id_fields = ["enterprise", "inspection", "answer", "item", "clause", "reporter", "confirmed_by", "notice"]
     inlines = [HazardEventInline]
 
 
@@ -215,3 +216,12 @@ class CampaignAdmin(ReadOnlyModelAdmin):
     list_select_related = ["lead"]
     search_fields = ["title"]
     inlines = [CampaignExpertInline, CampaignEventInline]
+@admin.register(RectificationNotice)
+class RectificationNoticeAdmin(ReadOnlyModelAdmin):
+    """Notices change only through the loop's services: read-only here."""
+
+    list_display = ["number", "enterprise", "mode", "issued_at", "due_at", "served_at"]
+    list_filter = ["mode"]
+    list_select_related = ["enterprise"]
+    search_fields = ["number", "enterprise__name"]
+    raw_id_fields = ["enterprise", "issuer"]

@@ -165,6 +165,24 @@ class HazardAction(models.TextChoices):
     CONFIRM = "confirm", _("Confirm and classify")
     VOID = "void", _("Void")
     COMMENT = "comment", _("Comment")
+    # the rectification loop (issue 12)
+    NOTIFY = "notify", _("Issue a rectification notice")
+    SERVE = "serve", _("Record service of the notice")
+    SUBMIT = "submit", _("Submit for closing")
+    START_RECHECK = "start_recheck", _("Start the recheck")
+    PASS_RECHECK = "pass_recheck", _("Recheck passed: close (销号)")
+    FAIL_RECHECK = "fail_recheck", _("Recheck failed")
+    CLOSE_ON_SPOT = "close_on_spot", _("Fixed on the spot: close")
+    REQUEST_EXTENSION = "request_extension", _("Request an extension")
+    DECIDE_EXTENSION = "decide_extension", _("Decide the extension")
+    REFER = "refer", _("Refer to a department")
+    REFERRAL_FEEDBACK = "referral_feedback", _("Record the department's feedback")
+    PLAN = "plan", _("Record the governance plan and evaluation")
+    APPLY_RESUME = "apply_resume", _("Apply to resume production")
+    DECIDE_RESUME = "decide_resume", _("Decide the resume request")
+    REFUSE = "refuse", _("Record a refusal to rectify")
+    EDIT = "edit", _("Edit the details")
+    REOPEN = "reopen", _("Reopen")
 
 
 class HazardEventKind(models.TextChoices):
@@ -175,15 +193,98 @@ class HazardEventKind(models.TextChoices):
     # The enterprise refused to rectify (two missed deadlines, refusal to halt, false evidence):
     # what proposes a joint interview (issue 12).
     REFUSED = "refused", _("Refusal to rectify recorded")
+    # the rectification loop and its ladder (issue 12)
+    NOTIFIED = "notified", _("Rectification notice issued")
+    SERVED = "served", _("Notice served")
+    SUBMITTED = "submitted", _("Submitted for closing")
+    RECHECK_STARTED = "recheck_started", _("Recheck started")
+    RECHECK_PASSED = "recheck_passed", _("Recheck passed")
+    RECHECK_FAILED = "recheck_failed", _("Recheck failed")
+    CLOSED_ON_SPOT = "closed_on_spot", _("Closed on the spot")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_DECIDED = "extension_decided", _("Extension decided")
+    REFERRED = "referred", _("Referred to a department")
+    REFERRAL_FEEDBACK = "referral_feedback", _("Department feedback")
+    PLAN = "plan", _("Governance plan recorded")
+    RESUME_APPLIED = "resume_applied", _("Resume requested")
+    RESUME_DECIDED = "resume_decided", _("Resume request decided")
+    EDIT = "edit", _("Edited")
+    REOPEN = "reopen", _("Reopened")
+    REMINDER = "reminder", _("Deadline reminder")
+    YELLOW_CARD = "yellow_card", _("Yellow card")
+    RED_CARD = "red_card", _("Red card and supervision letter")
+    SUPERVISED = "supervised", _("Listed for supervision (挂牌督办)")
+
+
+class RectificationMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("Rectify immediately (立即整改)")
+    DEADLINE = "deadline", _("Rectify by a deadline (限期整改)")
+    HALT = "halt", _("Halt production and rectify (停产停业治理)")
+
+
+class Decision(models.TextChoices):
+    PENDING = "", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RecheckResult(models.TextChoices):
+    PENDING = "", _("Pending")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class RefusalGround(models.TextChoices):
+    MISSED_DEADLINES = "missed_deadlines", _("Two missed deadlines on a major hazard")
+    REFUSED_HALT = "refused_halt", _("Refused to halt production")
+    FALSE_EVIDENCE = "false_evidence", _("False evidence of rectification")
+
+
+class EvidencePhase(models.TextChoices):
+    SERVICE = "service", _("Proof of service")
+    AFTER = "after", _("After rectification")
+    ON_SPOT = "on_spot", _("Fixed on the spot")
+    REFUSAL = "refusal", _("Evidence of refusal")
 
 
 # Who confirms or voids: the street office and the safety office (a department; the guard in
 # inspections.services.hazards narrows it to 安监). Everyone who sees a hazard may comment.
 _DECIDERS = frozenset({Role.STREET, Role.ADMIN, Role.DEPARTMENT})
+# Who records what the enterprise does (it has no login): everyone on the ground but contractors.
+_RECORDERS = frozenset({Role.GRID_WORKER, Role.COMMUNITY, Role.ZONE_LEADER, Role.DEPARTMENT, Role.STREET, Role.ADMIN})
+_S = HazardStatus
+# The clock of the notice's deadline runs while the enterprise rectifies (notified, rectifying).
+RUNNING = frozenset({_S.NOTIFIED, _S.RECTIFYING})
+OPEN = frozenset({_S.CONFIRMED, _S.NOTIFIED, _S.RECTIFYING, _S.SUBMITTED, _S.RECHECKING})
+_UNDER_NOTICE = OPEN - {_S.CONFIRMED}
+
+
+def _stay(sources, roles) -> Transition:
+    return Transition(frozenset(sources), None, frozenset(roles))
+
+
 HAZARD_TRANSITIONS = {
-    HazardAction.CONFIRM: Transition(frozenset({HazardStatus.RECORDED}), HazardStatus.CONFIRMED, _DECIDERS),
-    HazardAction.VOID: Transition(frozenset({HazardStatus.RECORDED, HazardStatus.CONFIRMED}), HazardStatus.VOID, _DECIDERS),
+    HazardAction.CONFIRM: Transition(frozenset({_S.RECORDED}), _S.CONFIRMED, _DECIDERS),
+    HazardAction.VOID: Transition(frozenset({_S.RECORDED}) | OPEN, _S.VOID, _DECIDERS),
     HazardAction.COMMENT: Transition(frozenset(HazardStatus.values), None, frozenset(Role.values)),
+    # the rectification loop (SAFETY.md §8.2); guards in inspections.services.rectification
+    HazardAction.NOTIFY: Transition(frozenset({_S.CONFIRMED}), _S.NOTIFIED, _DECIDERS),
+    HazardAction.SERVE: Transition(frozenset({_S.NOTIFIED}), _S.RECTIFYING, _DECIDERS),
+    HazardAction.SUBMIT: Transition(frozenset({_S.RECTIFYING}), _S.SUBMITTED, _RECORDERS),
+    HazardAction.START_RECHECK: Transition(frozenset({_S.SUBMITTED}), _S.RECHECKING, _DECIDERS),
+    HazardAction.PASS_RECHECK: Transition(frozenset({_S.RECHECKING}), _S.CLOSED, _DECIDERS),
+    HazardAction.FAIL_RECHECK: Transition(frozenset({_S.RECHECKING}), _S.RECTIFYING, _DECIDERS),
+    HazardAction.CLOSE_ON_SPOT: Transition(frozenset({_S.CONFIRMED}), _S.CLOSED, _DECIDERS),
+    HazardAction.REQUEST_EXTENSION: _stay(RUNNING, _RECORDERS),
+    HazardAction.DECIDE_EXTENSION: _stay(RUNNING, _DECIDERS),
+    HazardAction.REFER: _stay(OPEN, _DECIDERS),
+    HazardAction.REFERRAL_FEEDBACK: _stay(OPEN | {_S.CLOSED}, _DECIDERS),
+    HazardAction.PLAN: _stay(OPEN, _DECIDERS),
+    HazardAction.APPLY_RESUME: _stay(_UNDER_NOTICE, _RECORDERS),
+    HazardAction.DECIDE_RESUME: _stay(_UNDER_NOTICE, _DECIDERS),
+    HazardAction.REFUSE: _stay(_UNDER_NOTICE, _DECIDERS),
+    HazardAction.EDIT: _stay(OPEN, _DECIDERS),
+    HazardAction.REOPEN: Transition(frozenset({_S.CLOSED}), _S.RECTIFYING, frozenset({Role.STREET, Role.ADMIN})),
 }
 
 

@@ -221,7 +221,11 @@ class HazardDetailSerializer(HazardListSerializer):
 
     class Meta(HazardListSerializer.Meta):
         fields = [*HazardListSerializer.Meta.fields, "answer", "major_basis", "major_reason", "reporter", "confirmed_at",
-                  "confirmed_by", "timeline", "photos", "available_actions"]
+                  "confirmed_by", "timeline", "photos", "available_actions",
+                  # the rectification loop (issue 12)
+                  "notice", "mode", "due_at", "first_due_at", "warn_at", "escalation", "missed_deadlines", "extensions",
+                  "recheck_due_at", "recheck_failures", "production_halted", "supervised_at", "refusals", "completed_at",
+                  "closed_at", "closed_on_time", "reopen_count"]
 
     def get_timeline(self, obj) -> list[dict]:
         return HazardEventSerializer(hazard_timeline(obj), many=True).data
@@ -291,7 +295,14 @@ class HazardViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         request=HazardActionSerializer,
         responses={200: HazardDetailSerializer, 409: OpenApiResponse(description="The move is not allowed now.")},
         description="Take an action: confirm (level, major_reason, clause, department, rectification_days, note), "
-        "void (reason), comment (note).",
+        "void (reason), comment (note); the rectification loop: notify (mode, working_days, responsible_person, measures, "
+        "funds, time_limit, emergency_plan), serve (signature data URL or photos, served_to), submit (photos, latitude, "
+        "longitude, note), start_recheck (reviewers), pass_recheck / fail_recheck (reason), close_on_spot (photos), "
+        "request_extension (working_days, reason), decide_extension (approve, note), refer (department, reason), "
+        "referral_feedback (feedback, penalty_ref), plan (goals, methods, funds_materials, organisation, "
+        "time_requirements, safety_measures, evaluation_report, evaluated_by), apply_resume (note), decide_resume "
+        "(approve, note), refuse (ground, evidence, photos), edit (description, location, rectification_days and the "
+        "notice's 五落实 — never the deadline), reopen (reason, working_days).",
     )
     @action(detail=True, methods=["post"], url_path="actions")
     def actions(self, request, pk=None):

@@ -24,6 +24,7 @@ from inspections.choices import ENFORCEMENT_KINDS, HazardAction, HazardLevel, In
 from inspections.fieldwork_api import inspection_detail_queryset
 from inspections.fieldwork_filters import HazardFilter, InspectionFilter
 from inspections.models import Campaign, ChecklistTemplate, Enterprise, Hazard, HazardPhoto, Inspection, InspectionPhoto
+from inspections.rectification_views import rectification_context
 from inspections.services.checklists import current_version
 from inspections.services.hazards import hazard_timeline
 from inspections.services.inspections import may_inspect
@@ -68,6 +69,7 @@ def hazard_detail(request, pk: int):
                                 .prefetch_related("photos"), request.user, pk=pk)
     actions = services.available_hazard_actions(request.user, hazard)
     return render(request, "inspections/hazard_detail.html", {
+        **rectification_context(request.user, hazard, actions),
         "hazard": hazard, "events": hazard_timeline(hazard), "actions": actions,
         "can_confirm": HazardAction.CONFIRM in actions, "can_void": HazardAction.VOID in actions,
         "can_comment": HazardAction.COMMENT in actions, "levels": HazardLevel.choices,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from inspections import campaign_views as campaigns
 from inspections import fieldwork_views as fieldwork
+from inspections import rectification_views as rectification
 from inspections import views
 
 app_name = "inspections"
@@ -31,4 +32,12 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", campaigns.campaign_form, name="campaign-edit"),
     path("campaigns/<int:pk>/act/", campaigns.campaign_act, name="campaign-act"),
     path("campaigns/<int:pk>/ledger.xlsx", campaigns.campaign_ledger_export, name="campaign-ledger"),
+    path("rectification/", rectification.RectificationListView.as_view(), name="rectification-list"),
+    path("enterprises/<int:pk>/notice/", rectification.notice_create, name="notice-create"),
+    path("notices/<int:pk>/", rectification.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/serve/", rectification.notice_serve, name="notice-serve"),
+    path("notices/<int:pk>/print/", rectification.notice_print, name="notice-print"),
+    path("notices/<int:pk>/proof/", rectification.notice_proof, name="notice-proof"),
+    path("hazards/<int:pk>/letters/<int:letter_pk>/print/", rectification.letter_print, name="letter-print"),
+    path("hazards/<int:pk>/evidence/<int:photo_pk>/", rectification.evidence_photo, name="evidence-photo"),
 ]

@@ -12,10 +12,24 @@ from inspections.models.inspections import (
     InspectionInspector,
     InspectionPhoto,
 )
+from inspections.models.rectification import (
+    Extension,
+    GovernancePlan,
+    HazardDeadline,
+    NoticeSequence,
+    Recheck,
+    RectificationNotice,
+    RectificationPhoto,
+    Referral,
+    ResumeRequest,
+    SupervisionLetter,
+)
 
 __all__ = [
     "Campaign", "CampaignEvent", "CampaignExpert", "CampaignTarget",
     "ChecklistItem", "ChecklistTemplate", "ChecklistVersion", "Clause", "Enterprise", "EnterpriseFlag",
     "EnterpriseQuerySet", "EnterpriseSector", "Hazard", "HazardEvent", "HazardPhoto", "HazardSequence", "Inspection",
     "InspectionAnswer", "InspectionExpert", "InspectionInspector", "InspectionPhoto", "Standard", "is_safety_office",
+    "Extension", "GovernancePlan", "HazardDeadline", "NoticeSequence", "Recheck", "RectificationNotice", "RectificationPhoto",
+    "Referral", "ResumeRequest", "SupervisionLetter",
 ]

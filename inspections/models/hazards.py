@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import PhotoBase, SequenceBase, TimelineEventBase
+from casework.models import ClockedBase, PhotoBase, SequenceBase, TimelineEventBase
 from grids.models.scoping import ScopedQuerySet
-from inspections.choices import FactorKind, HazardEventKind, HazardLevel, HazardSource, HazardStatus, MajorBasis
+from inspections.choices import (
+    FactorKind,
+    HazardEventKind,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+    MajorBasis,
+    RectificationMode,
+)
 from inspections.models.enterprises import Enterprise, is_safety_office
 
 
@@ -42,7 +50,12 @@ class HazardQuerySet(ScopedQuerySet):
         return self.select_related("enterprise", "grid_cell", "zone", "clause__standard", "department")
 
 
-class Hazard(models.Model):
+class Hazard(ClockedBase):
+    """A hazard. While its notice's deadline runs, `due_at`/`warn_at`/`escalation` (ClockedBase)
+    hold that deadline's clock for the ladder; the columns after `updated_at` keep what the
+    rectification measures count (closed on time, recheck failures, 挂牌督办, extensions), so
+    each rate is one query."""
+
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=HazardStatus.choices, default=HazardStatus.RECORDED)
     source = models.CharField(_("source"), max_length=12, choices=HazardSource.choices, default=HazardSource.OFFICE)
@@ -74,6 +87,26 @@ class Hazard(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("confirmed by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # --- the rectification loop (issue 12) ---
+    notice = models.ForeignKey("inspections.RectificationNotice", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="hazards", verbose_name=_("rectification notice"))
+    mode = models.CharField(_("rectification mode"), max_length=10, choices=RectificationMode.choices, blank=True)
+    first_due_at = models.DateTimeField(_("deadline as first set"), null=True, blank=True)
+    # when the red card falls due: 5 working days after the deadline, at the deadline for a major
+    red_at = models.DateTimeField(_("red card due"), null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    missed_deadlines = models.PositiveSmallIntegerField(_("deadlines missed"), default=0)
+    recheck_failures = models.PositiveSmallIntegerField(_("failed rechecks"), default=0)
+    recheck_due_at = models.DateTimeField(_("recheck due"), null=True, blank=True)
+    production_halted = models.BooleanField(_("production halted"), default=False)
+    supervised_at = models.DateTimeField(_("listed for supervision (挂牌督办)"), null=True, blank=True)
+    # the automatic refusal (two missed deadlines) was recorded: it is recorded once
+    auto_refused_at = models.DateTimeField(_("refusal recorded automatically"), null=True, blank=True)
+    refusals = models.PositiveSmallIntegerField(_("refusals recorded"), default=0)
+    completed_at = models.DateTimeField(_("rectification completed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("closed on time"), null=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     objects = HazardQuerySet.as_manager()
 
@@ -88,6 +121,10 @@ class Hazard(models.Model):
             models.Index(fields=["grid_cell", "-recorded_at"], name="hazard_cell"),
             models.Index(fields=["enterprise", "-recorded_at"], name="hazard_enterprise"),
             models.Index(fields=["status", "-recorded_at"], name="hazard_status"),
+            # the ladder's query: only hazards whose deadline runs
+            models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="hazard_due"),
+            models.Index(fields=["warn_at"], condition=Q(due_at__isnull=False), name="hazard_warn"),
+            models.Index(fields=["recheck_due_at"], condition=Q(recheck_due_at__isnull=False), name="hazard_recheck_due"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from inspections.services.enterprises import (
     register_enterprise,
     update_enterprise,
 )
+from inspections.services.hazard_ladder import escalate_overdue_hazards
 from inspections.services.hazards import (
     HAZARD_WORKFLOW,
     apply_hazard_action,
@@ -25,6 +26,7 @@ from inspections.services.hazards import (
 )
 from inspections.services.inspections import add_inspection_photos, save_inspection, sign_inspection, submit_inspection
 from inspections.services.library import seed_library
+from inspections.services.notices import issue_notice, serve_notice
 from inspections.services.sheets import ImportReport, export_enterprises, import_enterprises, template_workbook
 
 __all__ = [
@@ -34,4 +36,5 @@ __all__ = [
     "add_version", "check_writer", "cite_clause", "clean_enterprise", "current_version",
     "export_enterprises", "import_enterprises", "mark_version_used", "may_write", "register_enterprise",
     "revise_clause", "revise_template", "seed_library", "template_workbook", "update_enterprise",
+    "escalate_overdue_hazards", "issue_notice", "serve_notice",
 ]

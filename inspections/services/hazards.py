@@ -48,6 +48,8 @@ from inspections.models import (
     InspectionAnswer,
     is_safety_office,
 )
+from inspections.services import evidence
+from inspections.services import rectification as loop
 from inspections.services.campaigns import is_expert_of
 from inspections.services.criteria import cite_clause
 
@@ -193,6 +195,8 @@ def _guard(actor, hazard: Hazard, action: str) -> str | None:
     if (action in (HazardAction.CONFIRM, HazardAction.VOID) and actor.role == Role.DEPARTMENT
             and not is_safety_office(actor) and not is_expert_of(actor, hazard)):
         return _("Only the safety office, the campaign's expert or the street office may do this.")
+    if action in loop.HANDLERS:
+        return loop.loop_guard(actor, hazard, action)
     return None
 
 
@@ -230,6 +234,7 @@ def _confirm(step: Step) -> Move:
 
 
 def _void(step: Step) -> Move:
+    loop.stop_clocks(step.obj, step.now)
     return Move(HazardEventKind.VOID, _note(step.params, "reason", required=True, label=_("Reason")), tell=(step.obj.reporter_id,))
 
 
@@ -238,13 +243,16 @@ def _comment(step: Step) -> Move:
 
 
 def _attach(hazard: Hazard, photos: list, *, action: str, actor) -> None:
-    attach_photos(HazardPhoto, photos, uploaded_by=actor, hazard=hazard)
+    if action in evidence.EVIDENCE_PHASE:
+        evidence.attach_evidence(hazard, photos, action=action, actor=actor)
+    else:
+        attach_photos(HazardPhoto, photos, uploaded_by=actor, hazard=hazard)
 
 
 HAZARD_WORKFLOW = engine.Workflow(
     model=Hazard,
     transitions=HAZARD_TRANSITIONS,
-    handlers={HazardAction.CONFIRM: _confirm, HazardAction.VOID: _void, HazardAction.COMMENT: _comment},
+    handlers={HazardAction.CONFIRM: _confirm, HazardAction.VOID: _void, HazardAction.COMMENT: _comment, **loop.HANDLERS},
     role_of=lambda actor: Role.ADMIN if actor.is_superuser else actor.role,
     action_label=lambda action: HazardAction(action).label,
     status_label=lambda status: HazardStatus(status).label,
@@ -253,7 +261,7 @@ HAZARD_WORKFLOW = engine.Workflow(
     notify=tell,
     attach_photos=_attach,
     save_fields=["status", "level", "major_basis", "major_reason", "clause", "department", "rectification_days",
-                 "confirmed_at", "confirmed_by", "updated_at"],
+                 "confirmed_at", "confirmed_by", "updated_at", *loop.SAVE_FIELDS],
     not_now=gettext_lazy("“%(action)s” is not possible while the hazard is %(status)s."),
     wrong_role=gettext_lazy("Your role may not “%(action)s” this hazard."),
 )
@@ -265,8 +273,17 @@ def available_hazard_actions(actor, hazard: Hazard) -> list[str]:
 
 
 def apply_hazard_action(pk, *, actor, action: str, params: dict | None = None, photos=None,
-                        now: datetime | None = None) -> Hazard:
-    """Take `action` on a hazard: Http404 (not visible), Refused (409), ValidationError (400)."""
+                        now: datetime | None = None, _internal: dict | None = None) -> Hazard:
+    """Take `action` on a hazard: Http404 (not visible), Refused (409), ValidationError (400).
+
+    Keys starting with “_” are the services' own (a notice being served on several hazards, the
+    photos' EXIF read before cleaning strips it); a caller's are dropped."""
+    params = {k: v for k, v in (params or {}).items() if not str(k).startswith("_")}
+    params.update(_internal or {})
+    photos = list(photos or [])
+    params["_photos"] = len(photos)
+    if action in evidence.LOCATED:
+        params["_evidence"] = [evidence.read_evidence(photo) for photo in photos]
     return engine.apply(HAZARD_WORKFLOW, pk, actor=actor, action=action, params=params, photos=photos, now=now)
 
 

@@ -131,3 +131,6 @@ def make_hazard(world, checklist, make_inspection):
     return make
 
 from tests.inspections.campaign_fixtures import campaigns  # noqa: E402, F401  (the campaign fixtures, for every inspections test)
+
+# --- the rectification loop (issue 12) ----------------------------------------------------------------
+from tests.inspections.rectification_fixtures import drive  # noqa: E402, F401

@@ -6,50 +6,14 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from grids.models import Notification
 from inspections import services
-from inspections.choices import HazardAction, HazardStatus
-from inspections.models import Clause, Hazard, HazardEvent, HazardPhoto
+from inspections.models import Clause, Hazard, HazardPhoto
 from tests.inspections.test_inspections import png
-from tests.matrix import Matrix, check_state
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["street", "admin", "zone_leader", "zone_leader_b", "community", "worker", "worker_b", "safety", "safety_a", "urban",
-            "officer", "contractor"]
-# The hazard is at enterprise a1x (cell a1x, community a1, zone A; urban is responsible for it).
-SEES = {"street", "admin", "zone_leader", "community", "worker", "safety", "safety_a", "urban"}
-DECIDERS = {"street", "admin", "safety", "safety_a"}  # the street office and the safety office
-A = HazardAction
-EXPECTED = {
-    HazardStatus.RECORDED: {A.CONFIRM: DECIDERS, A.VOID: DECIDERS},
-    HazardStatus.CONFIRMED: {A.VOID: DECIDERS},
-    HazardStatus.VOID: {},
-}
-NEXT = {A.CONFIRM: HazardStatus.CONFIRMED, A.VOID: HazardStatus.VOID}
-BODY = {A.CONFIRM: {"note": "核实属实"}, A.VOID: {"reason": "误报"}, A.COMMENT: {"note": "已电话提醒"}}
-
-
-def snapshot(pk) -> tuple:
-    return (Hazard.objects.filter(pk=pk).values().get(), HazardEvent.objects.filter(hazard_id=pk).count(),
-            Notification.objects.count())
-
-
-def test_expectations_cover_every_status():
-    assert set(EXPECTED) == set(HazardStatus.values)
-
-
-@pytest.mark.parametrize("status", list(EXPECTED))
-def test_every_action_by_every_persona(status, world, enterprises, make_hazard, api_for):
-    assert set(PERSONAS) == set(vars(world.users))
-    hazard = make_hazard(enterprises["a1x"], status)
-    matrix = Matrix(
-        personas=PERSONAS, actions=A.values, persona=world.persona, client_for=api_for,
-        url=lambda h: f"/api/v1/hazards/{h.pk}/", body=lambda action: BODY[action], snapshot=lambda h: snapshot(h.pk),
-        status_of=lambda h: Hazard.objects.get(pk=h.pk).status,
-        events=lambda h: list(HazardEvent.objects.filter(hazard_id=h.pk).order_by("pk")),
-    )
-    check_state(matrix, hazard, allowed={**EXPECTED[status], A.COMMENT: SEES}, sees=SEES, next_status=NEXT, where=status)
+# The state × action × persona matrix of the whole hazard table (part 1's states and the
+# rectification loop's) is tests/inspections/test_rectification_matrix.py.
 
 
 def post(client, pk, action, **params):

@@ -1,0 +1,88 @@
+"""The hazards' escalation ladder (SAFETY.md §8.3) on the shared sweep (casework.ladder).
+
+1. one working day before the deadline: a reminder to the workers of the enterprise's cell;
+2. overdue: yellow card, the zone leaders told (and the missed deadline counted);
+3. overdue 5 working days, or a major hazard overdue at all: red card and a supervision letter
+   (督办函), the street office told;
+4. a major hazard's second missed deadline: 挂牌督办 by the sub-district (flag and event);
+5. the same: the refusal to rectify is recorded (a REFUSED event, once per hazard), which the
+   joint interview's agenda picks up.
+
+Every rung reads stored columns (due_at, warn_at, red_at, missed_deadlines, the flags) against
+`now` and writes what takes the hazard off its condition in the same UPDATE, so the sweep is
+idempotent, SKIP LOCKED makes concurrent sweeps share the work, and a sweep after a day down
+climbs every rung it missed in one run. Run by beat (inspections.tasks.sweep_hazard_deadlines).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import Escalation
+from casework.ladder import Ladder, Rung, sweep
+from grids.notifications import Note, notify_many
+from grids.people import cell_workers_by_cell, street_office, zone_leaders_by_zone
+from inspections.choices import RUNNING, HazardEventKind, HazardLevel, RefusalGround
+from inspections.models import Hazard, HazardEvent, SupervisionLetter
+
+_running = Q(status__in=RUNNING)
+_major = Q(level=HazardLevel.MAJOR)
+
+
+def _letters(rows: list, now: datetime) -> None:
+    # missed_deadlines was raised by the yellow rung; the unique (hazard, missed) keeps one letter per miss
+    missed = dict(Hazard.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "missed_deadlines"))
+    SupervisionLetter.objects.bulk_create(
+        (SupervisionLetter(hazard_id=row.pk, missed=max(missed[row.pk], 1), issued_at=now, due_at=row.due_at) for row in rows),
+        ignore_conflicts=True)
+
+
+RUNGS = (
+    Rung("reminder", Escalation.WARNING, HazardEventKind.REMINDER, _("%(code)s: the rectification deadline is tomorrow"),
+         lambda now: _running & Q(escalation=Escalation.NONE, warn_at__lte=now, due_at__gt=now)),
+    Rung("yellow", Escalation.YELLOW, HazardEventKind.YELLOW_CARD, _("Yellow card: %(code)s is overdue"),
+         lambda now: _running & Q(escalation__lt=Escalation.YELLOW, due_at__lte=now),
+         updates=lambda now: {"missed_deadlines": F("missed_deadlines") + 1}),
+    Rung("red", Escalation.RED, HazardEventKind.RED_CARD, _("Red card: %(code)s, a supervision letter is issued"),
+         lambda now: _running & Q(escalation=Escalation.YELLOW, red_at__lte=now), after=_letters),
+    Rung("supervised", None, HazardEventKind.SUPERVISED, _("%(code)s is listed for supervision (挂牌督办)"),
+         lambda now: _running & _major & Q(missed_deadlines__gte=2, supervised_at__isnull=True),
+         updates=lambda now: {"supervised_at": now}),
+    Rung("refused", None, HazardEventKind.REFUSED, _("%(code)s: refusal to rectify recorded"),
+         lambda now: _running & _major & Q(missed_deadlines__gte=2, auto_refused_at__isnull=True),
+         updates=lambda now: {"auto_refused_at": now, "refusals": F("refusals") + 1},
+         data={"ground": RefusalGround.MISSED_DEADLINES}),
+)
+
+
+def _recipients(rung: Rung, rows: list) -> dict[int, list[int]]:
+    if rung.name == "reminder":
+        workers = cell_workers_by_cell(row.grid_cell_id for row in rows)
+        return {row.pk: workers.get(row.grid_cell_id, []) for row in rows}
+    if rung.name == "yellow":
+        leaders = zone_leaders_by_zone(row.zone_id for row in rows)
+        return {row.pk: leaders.get(row.zone_id, []) for row in rows}
+    street = street_office()
+    leaders = zone_leaders_by_zone(row.zone_id for row in rows)
+    return {row.pk: street + leaders.get(row.zone_id, []) for row in rows}
+
+
+def _url_of():
+    # one reverse() per sweep, as the case ladder does
+    return reverse("inspections:hazard-detail", args=[987654321]).replace("987654321", "{}").format
+
+
+HAZARD_LADDER = Ladder(
+    model=Hazard, event_model=HazardEvent, event_owner="hazard_id", columns=("zone_id", "grid_cell_id"),
+    recipients=_recipients, note=Note, notify=notify_many, url_of=_url_of, key_prefix="hazard-",
+)
+
+
+def escalate_overdue_hazards(*, now: datetime | None = None) -> dict[str, int]:
+    """Raise every hazard whose deadline runs to the rung its clock calls for; how many per rung."""
+    return sweep(HAZARD_LADDER, RUNGS, now=now or timezone.now())
