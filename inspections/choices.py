@@ -175,6 +175,10 @@ class HazardEventKind(models.TextChoices):
     # The enterprise refused to rectify (two missed deadlines, refusal to halt, false evidence):
     # what proposes a joint interview (issue 12).
     REFUSED = "refused", _("Refusal to rectify recorded")
+    # The joint meeting decided on the refusal; a joint interview was proposed (issue 12).
+    MEETING_DECISION = "meeting_decision", _("Joint meeting decision")
+    INTERVIEW_PROPOSED = "interview_proposed", _("Joint interview proposed")
+    INTERVIEW_CLOSED = "interview_closed", _("Joint interview closed")
 
 
 # Who confirms or voids: the street office and the safety office (a department; the guard in

@@ -4,6 +4,15 @@ from inspections.models.checklists import ChecklistItem, ChecklistTemplate, Chec
 from inspections.models.criteria import Clause, Standard
 from inspections.models.enterprises import Enterprise, EnterpriseFlag, EnterpriseQuerySet, EnterpriseSector, is_safety_office
 from inspections.models.hazards import Hazard, HazardEvent, HazardPhoto, HazardSequence
+from inspections.models.interviews import (
+    CommitmentItem,
+    InterviewDeadline,
+    InterviewEvent,
+    InterviewParticipant,
+    InterviewSequence,
+    JointInterview,
+    RefusalEvidence,
+)
 from inspections.models.inspections import (
     Inspection,
     InspectionAnswer,
@@ -16,4 +25,6 @@ __all__ = [
     "ChecklistItem", "ChecklistTemplate", "ChecklistVersion", "Clause", "Enterprise", "EnterpriseFlag",
     "EnterpriseQuerySet", "EnterpriseSector", "Hazard", "HazardEvent", "HazardPhoto", "HazardSequence", "Inspection",
     "InspectionAnswer", "InspectionExpert", "InspectionInspector", "InspectionPhoto", "Standard", "is_safety_office",
+    "CommitmentItem", "InterviewDeadline", "InterviewEvent", "InterviewParticipant", "InterviewSequence", "JointInterview",
+    "RefusalEvidence",
 ]
