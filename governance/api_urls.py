@@ -10,12 +10,14 @@ from grids import api as grids_api
 from incidents import api as incidents_api
 from inspections import api as inspections_api
 from inspections import fieldwork_api
+from inspections import interview_api
 
 router = DefaultRouter()
 grids_api.register(router)
 incidents_api.register(router)
 inspections_api.register(router)
 fieldwork_api.register(router)
+interview_api.register(router)
 meetings_api.register(router)
 
 urlpatterns = [

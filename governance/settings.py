@@ -172,6 +172,9 @@ LOGOUT_REDIRECT_URL = "login"
 # LOGIN_COOLOFF_MINUTES; `manage.py axes_reset` (or the admin's "Access attempts") lifts it.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE += ["governance.security.sessions.SessionLimitsMiddleware", "axes.middleware.AxesMiddleware"]
+# Outside interview participants (procuratorate, police) reach only what is opened to them.
+MIDDLEWARE += ["grids.external.ExternalScopeMiddleware"]
+EXTERNAL_HOME = "inspections:interview-list"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from inspections import fieldwork_views as fieldwork
+from inspections import interview_views as interviews
 from inspections import views
 
 app_name = "inspections"
@@ -22,4 +23,14 @@ urlpatterns = [
     path("inspections/<int:pk>/answers/<int:answer_pk>/hazard/", fieldwork.raise_hazard, name="raise-hazard"),
     path("inspections/<int:pk>/photos/<int:photo_pk>/", fieldwork.inspection_photo, name="inspection-photo"),
     path("inspections/<int:pk>/signature/", fieldwork.inspection_signature, name="inspection-signature"),
+    path("hazards/<int:pk>/refusal/", interviews.refusal_form, name="refusal-form"),
+    path("hazards/<int:pk>/refusals/<int:event_pk>/evidence/", interviews.refusal_evidence, name="refusal-evidence"),
+    path("interviews/", interviews.InterviewListView.as_view(), name="interview-list"),
+    path("interviews/<int:pk>/", interviews.interview_detail, name="interview-detail"),
+    path("interviews/<int:pk>/act/", interviews.interview_act, name="interview-act"),
+    path("interviews/<int:pk>/participants/", interviews.participant_add, name="interview-participant-add"),
+    path("interviews/<int:pk>/commitment-scan/", interviews.interview_scan, name="interview-scan"),
+    path("interviews/<int:pk>/print/notice/", interviews.print_notice, name="interview-print-notice"),
+    path("interviews/<int:pk>/print/record/", interviews.print_record, name="interview-print-record"),
+    path("interviews/<int:pk>/print/dossier/", interviews.print_dossier, name="interview-print-dossier"),
 ]
