@@ -8,6 +8,10 @@ even see empty lists of cases, enterprises or hazards, nor the dashboard, meetin
 schema. A view opened to them must still start from `visible_to(user)`, whose `for_external`
 rule says which rows (an interview they take part in).
 
+The API authenticates inside DRF (tokens), after the middleware has run, so the same rule is
+also the default DRF permission (`ExternalScopePermission`): a viewset not opened to them
+answers 404 to an outside participant however they authenticated.
+
 Always open: logging in and out, changing one's password and language, and one's own inbox.
 """
 
@@ -16,6 +20,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
 
 from grids.choices import Role
 
@@ -64,3 +71,12 @@ class ExternalScopeMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "Not found."}, status=404)
         raise Http404
+
+
+class ExternalScopePermission(BasePermission):
+    """The middleware's rule inside DRF (REST_FRAMEWORK's default permissions): 404, like out of scope."""
+
+    def has_permission(self, request, view) -> bool:
+        if is_external(request.user) and not getattr(view, "open_to_external", False):
+            raise NotFound
+        return True
