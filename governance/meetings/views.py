@@ -43,10 +43,10 @@ def _require_street(request) -> None:
         raise PermissionDenied(_("Only the street office runs the joint meetings."))
 
 
-def _attempt(request, action: Callable, *args, **kwargs):
+def _attempt(request, service: Callable, /, *args, **kwargs):
     """Run a service; its refusal becomes a message on the next page (403 when forbidden)."""
     try:
-        return action(*args, **kwargs), True
+        return service(*args, **kwargs), True
     except Forbidden as error:
         raise forbid(error) from None
     except (Refused, ValidationError) as error:
