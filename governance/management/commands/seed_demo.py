@@ -19,6 +19,7 @@ from grids.demo import seed_organisation
 from incidents.demo import seed_incident_categories, seed_incident_history
 from inspections.demo import seed_enterprises, seed_inspection_library
 from inspections.demo_fieldwork import seed_fieldwork
+from inspections.demo_interviews import seed_interviews
 
 # The demo is built by these steps, in order. Each is keyword-only (`stdout=`, where it may report
 # progress), runs in its own transaction, is idempotent, and returns {what: rows created}.
@@ -32,6 +33,7 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("criteria and checklists", seed_inspection_library),
     ("enterprises", seed_enterprises),
     ("inspections and hazards", seed_fieldwork),
+    ("joint interviews", seed_interviews),
 ]
 
 
