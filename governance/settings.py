@@ -284,6 +284,13 @@ SPECTACULAR_SETTINGS = {
         "HazardStatusEnum": "inspections.choices.HazardStatus",
         "HazardSourceEnum": "inspections.choices.HazardSource",
         "HazardLevelEnum": "inspections.choices.HazardLevel",
+        "InterviewStatusEnum": "inspections.interview_choices.InterviewStatus",
+        "InterviewOutcomeEnum": "inspections.interview_choices.Outcome",
+        "InterviewActionEnum": "inspections.interview_choices.InterviewAction",
+        "InterviewEventKindEnum": "inspections.interview_choices.InterviewEventKind",
+        "ParticipantBodyEnum": "inspections.interview_choices.Body",
+        "RefusalKindEnum": "inspections.interview_choices.RefusalKind",
+        "DecisionActionEnum": "governance.meetings.choices.DecisionAction",
     },
 }
 
