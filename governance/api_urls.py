@@ -9,8 +9,7 @@ from governance.security.tokens import token_view
 from grids import api as grids_api
 from incidents import api as incidents_api
 from inspections import api as inspections_api
-from inspections import fieldwork_api
-from inspections import interview_api
+from inspections import fieldwork_api, interview_api
 
 router = DefaultRouter()
 grids_api.register(router)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 

@@ -21,7 +21,9 @@ from governance.meetings.models import AgendaItem, Decision, Meeting
 from incidents.choices import Status
 
 # The order of reasons on a prepared agenda.
-REASON_ORDER = [ItemReason.INTERVIEW, ItemReason.DISPUTED, ItemReason.RETURNED, ItemReason.RED_CARD, ItemReason.FOLLOW_UP, ItemReason.MANUAL]
+REASON_ORDER = [
+    ItemReason.INTERVIEW, ItemReason.DISPUTED, ItemReason.RETURNED, ItemReason.RED_CARD, ItemReason.FOLLOW_UP, ItemReason.MANUAL,
+]
 
 
 @dataclass

@@ -80,8 +80,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         model = AgendaItem
         fields = [
             "id", "meeting", "position", "incident", "incident_code", "incident_status", "category_name", "community_name",
-            "description", "hazard", "hazard_code", "reason", "reason_display", "reason_note", "carried_from", "history", "withdrawn", "withdrawn_reason",
-            "decision",
+            "description", "hazard", "hazard_code", "reason", "reason_display", "reason_note", "carried_from", "history", "withdrawn",
+            "withdrawn_reason", "decision",
         ]
 
     def get_decision(self, obj) -> dict | None:

@@ -4,6 +4,13 @@ from inspections.models.checklists import ChecklistItem, ChecklistTemplate, Chec
 from inspections.models.criteria import Clause, Standard
 from inspections.models.enterprises import Enterprise, EnterpriseFlag, EnterpriseQuerySet, EnterpriseSector, is_safety_office
 from inspections.models.hazards import Hazard, HazardEvent, HazardPhoto, HazardSequence
+from inspections.models.inspections import (
+    Inspection,
+    InspectionAnswer,
+    InspectionExpert,
+    InspectionInspector,
+    InspectionPhoto,
+)
 from inspections.models.interviews import (
     CommitmentItem,
     InterviewDeadline,
@@ -12,13 +19,6 @@ from inspections.models.interviews import (
     InterviewSequence,
     JointInterview,
     RefusalEvidence,
-)
-from inspections.models.inspections import (
-    Inspection,
-    InspectionAnswer,
-    InspectionExpert,
-    InspectionInspector,
-    InspectionPhoto,
 )
 
 __all__ = [

@@ -31,11 +31,11 @@ from casework import engine, parsers
 from casework.errors import Forbidden, Refused
 from casework.numbering import next_number
 from grids.choices import DepartmentKind, Role
-from grids.models import Department
+from grids.models import Department, User
 from grids.notifications import notify
 from grids.people import department_handlers, street_office
 from inspections.choices import HazardEventKind, HazardLevel, HazardStatus
-from inspections.interview_choices import Body, InterviewEventKind, InterviewStatus, RefusalKind
+from inspections.interview_choices import Body, InterviewAction, InterviewEventKind, InterviewStatus, RefusalKind
 from inspections.models import (
     Hazard,
     HazardEvent,
@@ -229,9 +229,8 @@ def refer_for_enforcement(hazard, *, department, actor, deadline: datetime | Non
 # --- participants and the steps -----------------------------------------------------------------
 
 def _runs(actor, interview: JointInterview) -> bool:
-    if actor.sees_everything:
-        return True
-    return actor.role == Role.DEPARTMENT and (is_safety_office(actor) or actor.department_id == interview.organiser_id)
+    """Who may seat participants: whoever may take the interview's steps (the workflow's guard)."""
+    return engine.refusal(INTERVIEW_WORKFLOW, actor, interview, InterviewAction.COMMENT) is None
 
 
 def _lock(pk, actor) -> JointInterview:
@@ -243,8 +242,6 @@ def add_participant(pk, *, actor, body: str, name: str = "", organisation: str =
                     now: datetime | None = None) -> InterviewParticipant:
     """Seat a participant (before the interview is held). A login (`user`) is told of the notice and
     sees the dossier; the procuratorate's and police's are Role.EXTERNAL users."""
-    from grids.models import User
-
     now = now or timezone.now()
     interview = _lock(pk, actor)
     if not _runs(actor, interview):
@@ -288,10 +285,6 @@ def apply_interview_action(pk, *, actor, action: str, params: dict | None = None
 
 def interview_timeline(interview: JointInterview):
     return InterviewEvent.objects.filter(interview=interview).select_related("actor").order_by("created_at", "pk")
-
-
-def may_propose_from(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False)) and actor.sees_everything
 
 
 __all__ = [

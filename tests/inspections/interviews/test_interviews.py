@@ -30,18 +30,7 @@ from inspections.interview_choices import (
 )
 from inspections.models import HazardEvent, InterviewEvent, JointInterview
 from inspections.services import interviews
-from tests.inspections.interviews import (  # noqa: F401 (fixtures)
-    _interview_settings,
-    commit_params,
-    decide,
-    hold_params,
-    outsiders,
-    proposed,
-    refused,
-    scan,
-    schedule_params,
-    seated,
-)
+from tests.inspections.interviews.helpers import commit_params, decide, hold_params, scan, schedule_params
 
 pytestmark = pytest.mark.django_db
 

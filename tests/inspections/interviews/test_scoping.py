@@ -11,13 +11,7 @@ from grids.models import Notification
 from inspections.interview_choices import Body, InterviewStatus, RefusalKind
 from inspections.models import JointInterview
 from inspections.services import interviews
-from tests.inspections.interviews import (  # noqa: F401 (fixtures)
-    _interview_settings,
-    commit_params,
-    hold_params,
-    outsiders,
-    schedule_params,
-)
+from tests.inspections.interviews.helpers import commit_params, hold_params, schedule_params
 from tests.scoping import assert_api_scoping, assert_page_scoping
 
 pytestmark = pytest.mark.django_db

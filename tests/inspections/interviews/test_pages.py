@@ -13,14 +13,7 @@ from governance.meetings.choices import MeetingKind
 from governance.models import AgendaItem
 from inspections.interview_choices import InterviewStatus
 from inspections.models import JointInterview
-from tests.inspections.interviews import (  # noqa: F401 (fixtures)
-    _interview_settings,
-    outsiders,
-    proposed,
-    refused,
-    scan,
-    seated,
-)
+from tests.inspections.interviews.helpers import scan
 
 pytestmark = pytest.mark.django_db
 
