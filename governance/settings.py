@@ -125,6 +125,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
+    "sweep-interviews": {"task": "inspections.tasks.sweep_interviews", "schedule": 300.0},
 }
 # The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
 MEETING_AGENDA_DAY_OF_WEEK = env_str("MEETING_AGENDA_DAY_OF_WEEK", "mon")

@@ -49,6 +49,10 @@ class InterviewEventKind(models.TextChoices):
     RECHECK = "recheck", _("Rechecked")
     CLOSE = "close", _("Closed")
     COMMENT = "comment", _("Comment")
+    # The follow-up report's ladder (swept by beat): due soon → overdue → still overdue.
+    REPORT_DUE_SOON = "report_due_soon", _("Follow-up report due soon")
+    REPORT_OVERDUE = "report_overdue", _("Follow-up report overdue")
+    REPORT_RED = "report_red", _("Follow-up report still overdue")
 
 
 class Body(models.TextChoices):
@@ -75,6 +79,8 @@ class Outcome(models.TextChoices):
 # The follow-up report is due this many working days after the interview (Zhangzhou: 5).
 FOLLOW_UP_WORKING_DAYS = 5
 FOLLOW_UP_STAGE = "report"
+# Overdue this long, the report's ladder reaches red (the sub-district's leader is told).
+FOLLOW_UP_RED_AFTER_DAYS = 3
 
 # Who runs an interview: the street office and departments (the guard narrows a department to
 # the safety office and the organiser). Outside participants only read.

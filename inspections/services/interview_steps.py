@@ -21,13 +21,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import engine, parsers
-from casework.choices import LimitKind
+from casework.choices import Escalation, LimitKind
 from casework.clock import Limit, StageClock
 from casework.engine import Move, Step
-from grids.choices import Role
-from grids.notifications import notify
+from casework.ladder import Ladder, standard_rungs, sweep
+from grids.choices import DepartmentKind, Role
+from grids.models import Department
+from grids.notifications import Note, notify, notify_many
+from grids.people import department_handlers_by_zone, street_office
 from inspections.choices import HazardEventKind
 from inspections.interview_choices import (
+    FOLLOW_UP_RED_AFTER_DAYS,
     FOLLOW_UP_STAGE,
     FOLLOW_UP_WORKING_DAYS,
     INTERVIEW_TRANSITIONS,
@@ -273,3 +277,36 @@ INTERVIEW_WORKFLOW = engine.Workflow(
     wrong_role=gettext_lazy("Your role may not “%(action)s” this interview."),
 )
 INTERVIEW_WORKFLOW.check()
+
+
+# --- the follow-up report's ladder ---------------------------------------------------------------
+
+def _ladder_recipients(rung, rows) -> dict[int, list[int]]:
+    """The organiser's handlers and the safety office; at red the street office as well."""
+    safety_ids = list(Department.objects.filter(kind=DepartmentKind.SAFETY, is_active=True).values_list("pk", flat=True))
+    pairs = {(department_id, None) for department_id in {row.organiser_id for row in rows} | set(safety_ids)}
+    handlers = department_handlers_by_zone(pairs)  # one query for every organiser of the batch
+    safety = [pk for department_id in safety_ids for pk in handlers[department_id, None]]
+    street = street_office() if rung.level >= Escalation.RED else []
+    return {row.pk: [*handlers[row.organiser_id, None], *safety, *street] for row in rows}
+
+
+INTERVIEW_LADDER = Ladder(
+    model=JointInterview, event_model=InterviewEvent, event_owner="interview_id", columns=("organiser_id",),
+    recipients=_ladder_recipients, note=Note, notify=notify_many,
+    url_of=lambda: (lambda pk: reverse("inspections:interview-detail", args=[pk])),
+)
+LADDER_EVENTS = {Escalation.WARNING: InterviewEventKind.REPORT_DUE_SOON, Escalation.YELLOW: InterviewEventKind.REPORT_OVERDUE,
+                 Escalation.RED: InterviewEventKind.REPORT_RED}
+LADDER_TITLES = {
+    Escalation.WARNING: gettext_lazy("%(code)s: the follow-up report is due soon"),
+    Escalation.YELLOW: gettext_lazy("%(code)s: the follow-up report is overdue"),
+    Escalation.RED: gettext_lazy("%(code)s: the follow-up report is still overdue"),
+}
+
+
+def sweep_interview_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Beat's sweep of the follow-up reports' clocks (casework.ladder): idempotent, concurrent-safe,
+    catches up after a day down; returns how many interviews moved per rung."""
+    rungs = standard_rungs(events=LADDER_EVENTS, titles=LADDER_TITLES, red_after=dt.timedelta(days=FOLLOW_UP_RED_AFTER_DAYS))
+    return sweep(INTERVIEW_LADDER, rungs, now=now or timezone.now())

@@ -251,3 +251,30 @@ def test_the_timeline_is_append_only(world, proposed):
         event.save()
     with pytest.raises(TypeError):
         interview.events.all().delete()
+
+
+def test_the_follow_up_reports_ladder_climbs_once_per_rung(world, proposed):
+    from inspections.services.interview_steps import sweep_interview_deadlines
+
+    interview = proposed()
+    street = world.users.street
+    act(interview, "schedule", street, **schedule_params())
+    interview.refresh_from_db()
+    act(interview, "hold", street, **hold_params(interview))
+    act(interview, "commit", street, **commit_params())
+    interview.refresh_from_db()
+    due = interview.due_at
+    assert sweep_interview_deadlines(now=interview.warn_at + dt.timedelta(minutes=1)) == {"warning": 1, "yellow": 0, "red": 0}
+    assert sweep_interview_deadlines(now=interview.warn_at + dt.timedelta(minutes=2)) == {"warning": 0, "yellow": 0, "red": 0}
+    # A day down, then far overdue: yellow and red in the same run, and never again.
+    late = due + dt.timedelta(days=4)
+    assert sweep_interview_deadlines(now=late) == {"warning": 0, "yellow": 1, "red": 1}
+    assert sweep_interview_deadlines(now=late) == {"warning": 0, "yellow": 0, "red": 0}
+    kinds = list(interview.events.filter(kind__startswith="report_").values_list("kind", flat=True))
+    assert kinds == ["report_due_soon", "report_overdue", "report_red"]
+    safety_notes = Notification.objects.filter(recipient=world.users.safety, kind__startswith="report_")
+    assert safety_notes.count() == 3
+    assert Notification.objects.filter(recipient=street, kind="report_red").count() == 1
+    interviews.apply_interview_action(interview.pk, actor=street, action="report", params={"report": "迟交"}, now=late)
+    interview.refresh_from_db()
+    assert interview.due_at is None and interview.escalation == 0 and interview.report_on_time is False
