@@ -82,3 +82,28 @@ def test_the_hazard_page_offers_the_refusal_to_the_safety_office_only(world, ent
     assert form.status_code == 200
     bad = page_for(world.users.safety).post(f"/inspections/hazards/{hazard.pk}/refusal/", {"reason": "refused_halt", "evidence": ""})
     assert bad.status_code == 400
+
+
+def test_a_meeting_with_cases_and_hazards_renders_everywhere(world, refused, page_for):
+    from tests.governance.conftest import returned_twice
+    from tests.incidents import factories as cf
+
+    cats = cf.category_tree(world)
+    case = returned_twice(world, lambda status, **kwargs: cf.case_in(status, world, cats, **kwargs))
+    hazard = refused()
+    street = world.users.street
+    meeting, _ = meetings.prepare_meeting(kind=MeetingKind.WEEKLY, week_start=week_of(timezone.now()), actor=street)
+    assert {(i.incident_id, i.hazard_id) for i in meeting.items.all()} == {(case.pk, None), (None, hazard.pk)}
+    client = page_for(street)
+    hazard_item = AgendaItem.objects.get(meeting=meeting, hazard=hazard)
+    client.post(f"/meetings/{meeting.pk}/items/{hazard_item.pk}/withdraw/", {"reason": "先行约谈"})
+    for url in (f"/meetings/{meeting.pk}/", f"/meetings/{meeting.pk}/print/agenda/", f"/api/v1/agenda-items/?meeting={meeting.pk}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert case.code in response.content.decode(), url
+    assert hazard.code in client.get(f"/meetings/{meeting.pk}/").content.decode()  # among the removed items
+    meetings.start_session(meeting.pk, actor=street)
+    for item in meeting.items.active():
+        assert client.get(f"/meetings/{meeting.pk}/run/{item.pk}/").status_code == 200
+    meetings.publish_minutes(meeting.pk, actor=street)
+    assert client.get(f"/meetings/{meeting.pk}/print/minutes/").status_code == 200
