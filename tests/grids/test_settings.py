@@ -117,12 +117,14 @@ def test_redis_url_selects_redis_for_cache_and_broker(tmp_path):
 def test_dashboards_are_warmed_by_beat_only_with_a_shared_cache(tmp_path):
     embedded = loaded(tmp_path)
     assert embedded["dashboard_cache"] == 60 and embedded["dashboard_warm"] == 0
-    assert embedded["beat"] == ["prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines"]
+    assert embedded["beat"] == ["prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines", "sweep-interviews"]
     redis = loaded(tmp_path, REDIS_URL="redis://cache.example:6380/2")
     assert redis["dashboard_warm"] == 60
-    assert redis["beat"] == ["prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines", "warm-dashboards"]
+    assert redis["beat"] == [
+        "prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines", "sweep-interviews", "warm-dashboards",
+    ]
     assert loaded(tmp_path, REDIS_URL="redis://cache.example:6380/2", DASHBOARD_WARM_SECONDS="0")["beat"] == [
-        "prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines",
+        "prepare-weekly-agenda", "refresh-weekly-agenda", "sweep-deadlines", "sweep-interviews",
     ]
     assert "DASHBOARD_WARM_SECONDS" in refused(tmp_path, DASHBOARD_WARM_SECONDS="-5")
 
