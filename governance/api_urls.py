@@ -10,7 +10,7 @@ from governance.security.views import PersonalDataView
 from grids import api as grids_api
 from incidents import api as incidents_api
 from inspections import api as inspections_api
-from inspections import campaign_api, fieldwork_api, rectification_api
+from inspections import campaign_api, fieldwork_api, interview_api, rectification_api
 
 router = DefaultRouter()
 grids_api.register(router)
@@ -19,6 +19,7 @@ inspections_api.register(router)
 fieldwork_api.register(router)
 campaign_api.register(router)
 rectification_api.register(router)
+interview_api.register(router)
 meetings_api.register(router)
 
 urlpatterns = [

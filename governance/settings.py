@@ -127,6 +127,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
     "sweep-hazard-deadlines": {"task": "inspections.tasks.sweep_hazard_deadlines", "schedule": 60.0},
+    "sweep-interviews": {"task": "inspections.tasks.sweep_interviews", "schedule": 300.0},
 }
 # The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
 MEETING_AGENDA_DAY_OF_WEEK = env_str("MEETING_AGENDA_DAY_OF_WEEK", "mon")
@@ -183,6 +184,9 @@ LOGOUT_REDIRECT_URL = "login"
 # LOGIN_COOLOFF_MINUTES; `manage.py axes_reset` (or the admin's "Access attempts") lifts it.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE += ["governance.security.sessions.SessionLimitsMiddleware", "axes.middleware.AxesMiddleware"]
+# Outside interview participants (procuratorate, police) reach only what is opened to them.
+MIDDLEWARE += ["grids.external.ExternalScopeMiddleware"]
+EXTERNAL_HOME = "inspections:interview-list"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
@@ -263,7 +267,7 @@ REST_FRAMEWORK = {
         "governance.security.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "grids.external.ExternalScopePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -299,6 +303,13 @@ SPECTACULAR_SETTINGS = {
         "HazardStatusEnum": "inspections.choices.HazardStatus",
         "HazardSourceEnum": "inspections.choices.HazardSource",
         "HazardLevelEnum": "inspections.choices.HazardLevel",
+        "InterviewStatusEnum": "inspections.interview_choices.InterviewStatus",
+        "InterviewOutcomeEnum": "inspections.interview_choices.Outcome",
+        "InterviewActionEnum": "inspections.interview_choices.InterviewAction",
+        "InterviewEventKindEnum": "inspections.interview_choices.InterviewEventKind",
+        "ParticipantBodyEnum": "inspections.interview_choices.Body",
+        "RefusalKindEnum": "inspections.interview_choices.RefusalKind",
+        "DecisionActionEnum": "governance.meetings.choices.DecisionAction",
     },
 }
 

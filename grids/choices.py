@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     CONTRACTOR = "contractor", _("Contractor staff")
     STREET = "street", _("Street office")
     ADMIN = "admin", _("Administrator")
+    # A joint interview's outside participant (procuratorate, police): sees the dossiers of the
+    # interviews they take part in and nothing else (grids.external).
+    EXTERNAL = "external", _("Interview participant (external)")
 
 
 class WorkerKind(models.TextChoices):

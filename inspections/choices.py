@@ -214,6 +214,10 @@ class HazardEventKind(models.TextChoices):
     YELLOW_CARD = "yellow_card", _("Yellow card")
     RED_CARD = "red_card", _("Red card and supervision letter")
     SUPERVISED = "supervised", _("Listed for supervision (挂牌督办)")
+    # The joint meeting decided on the refusal; a joint interview was proposed (issue 12).
+    MEETING_DECISION = "meeting_decision", _("Joint meeting decision")
+    INTERVIEW_PROPOSED = "interview_proposed", _("Joint interview proposed")
+    INTERVIEW_CLOSED = "interview_closed", _("Joint interview closed")
 
 
 class RectificationMode(models.TextChoices):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from inspections import campaign_views as campaigns
 from inspections import fieldwork_views as fieldwork
+from inspections import interview_views as interviews
 from inspections import rectification_views as rectification
 from inspections import views
 
@@ -40,4 +41,14 @@ urlpatterns = [
     path("notices/<int:pk>/proof/", rectification.notice_proof, name="notice-proof"),
     path("hazards/<int:pk>/letters/<int:letter_pk>/print/", rectification.letter_print, name="letter-print"),
     path("hazards/<int:pk>/evidence/<int:photo_pk>/", rectification.evidence_photo, name="evidence-photo"),
+    path("hazards/<int:pk>/refusal/", interviews.refusal_form, name="refusal-form"),
+    path("hazards/<int:pk>/refusals/<int:event_pk>/evidence/", interviews.refusal_evidence, name="refusal-evidence"),
+    path("interviews/", interviews.InterviewListView.as_view(), name="interview-list"),
+    path("interviews/<int:pk>/", interviews.interview_detail, name="interview-detail"),
+    path("interviews/<int:pk>/act/", interviews.interview_act, name="interview-act"),
+    path("interviews/<int:pk>/participants/", interviews.participant_add, name="interview-participant-add"),
+    path("interviews/<int:pk>/commitment-scan/", interviews.interview_scan, name="interview-scan"),
+    path("interviews/<int:pk>/print/notice/", interviews.print_notice, name="interview-print-notice"),
+    path("interviews/<int:pk>/print/record/", interviews.print_record, name="interview-print-record"),
+    path("interviews/<int:pk>/print/dossier/", interviews.print_dossier, name="interview-print-dossier"),
 ]

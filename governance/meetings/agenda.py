@@ -21,7 +21,9 @@ from governance.meetings.models import AgendaItem, Decision, Meeting
 from incidents.choices import Status
 
 # The order of reasons on a prepared agenda.
-REASON_ORDER = [ItemReason.DISPUTED, ItemReason.RETURNED, ItemReason.RED_CARD, ItemReason.FOLLOW_UP, ItemReason.MANUAL]
+REASON_ORDER = [
+    ItemReason.INTERVIEW, ItemReason.DISPUTED, ItemReason.RETURNED, ItemReason.RED_CARD, ItemReason.FOLLOW_UP, ItemReason.MANUAL,
+]
 
 
 @dataclass
@@ -187,7 +189,8 @@ def follow_up(meeting: Meeting, now: datetime | None = None) -> list[FollowUp]:
     if previous is not None:
         condition |= Q(item__meeting=previous, item__incident__closed_at__gt=F("deadline"))
     decisions = (
-        Decision.objects.applied().filter(applied_at__lt=as_of).exclude(item__meeting=meeting).filter(condition)
+        Decision.objects.applied().filter(applied_at__lt=as_of, item__incident__isnull=False).exclude(item__meeting=meeting)
+        .filter(condition)
         .annotate(superseded_at=next_decision_at())
         .select_related("item__meeting", "item__incident__category", "item__incident__community", "lead_department")
         .prefetch_related("cooperating")

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from governance.meetings import selectors, services
 from governance.meetings.agenda import decision_outcome, follow_up, week_of
-from governance.meetings.choices import ItemReason, MeetingKind
+from governance.meetings.choices import DecisionAction, ItemReason, MeetingKind
 from governance.meetings.filters import AgendaItemFilter, DecisionFilter, MeetingFilter
 from governance.meetings.models import AgendaItem, Decision, Meeting
 from grids.access import ScopedAPIMixin
@@ -62,7 +62,7 @@ class ItemDecisionSerializer(DecisionSerializer):
     """A decision inside its item: no outcome (that needs the ledger's joins)."""
 
     class Meta(DecisionSerializer.Meta):
-        fields = ["id", "lead_department", "lead_department_name", "cooperating", "deadline", "note", "applied_at"]
+        fields = ["id", "action", "lead_department", "lead_department_name", "cooperating", "deadline", "note", "applied_at"]
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -71,6 +71,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="incident.category.name", read_only=True)
     community_name = serializers.CharField(source="incident.community.name", read_only=True)
     description = serializers.CharField(source="incident.description", read_only=True)
+    hazard_code = serializers.CharField(source="hazard.code", read_only=True, default=None)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
     withdrawn = serializers.BooleanField(source="is_withdrawn", read_only=True)
     decision = serializers.SerializerMethodField()
@@ -79,8 +80,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         model = AgendaItem
         fields = [
             "id", "meeting", "position", "incident", "incident_code", "incident_status", "category_name", "community_name",
-            "description", "reason", "reason_display", "reason_note", "carried_from", "history", "withdrawn", "withdrawn_reason",
-            "decision",
+            "description", "hazard", "hazard_code", "reason", "reason_display", "reason_note", "carried_from", "history", "withdrawn",
+            "withdrawn_reason", "decision",
         ]
 
     def get_decision(self, obj) -> dict | None:
@@ -284,6 +285,8 @@ class DecisionWriteSerializer(serializers.Serializer):
     cooperating = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     deadline = serializers.DateTimeField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    action = serializers.ChoiceField(choices=DecisionAction.choices, required=False, allow_null=True, default=None,
+                                     help_text="For a hazard: interview or refer. A case is always assigned.")
 
 
 class DecisionViewSet(ScopedAPIMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,

@@ -37,12 +37,23 @@ class ItemReason(models.TextChoices):
     RED_CARD = "red_card", _("Red card, still overdue")
     FOLLOW_UP = "follow_up", _("Earlier decision not kept")
     MANUAL = "manual", _("Added by the chair")
+    # A hazard whose enterprise refused to rectify, with no joint interview yet (subjects.hazard).
+    INTERVIEW = "interview", _("Interview proposed")
 
 
 ITEM_REASON_BADGE = {
     ItemReason.DISPUTED: "bad", ItemReason.RETURNED: "warn", ItemReason.RED_CARD: "bad",
-    ItemReason.FOLLOW_UP: "warn", ItemReason.MANUAL: "info",
+    ItemReason.FOLLOW_UP: "warn", ItemReason.MANUAL: "info", ItemReason.INTERVIEW: "bad",
 }
+
+
+class DecisionAction(models.TextChoices):
+    """What a decision does to its subject. A case is always assigned (ASSIGN); a hazard whose
+    enterprise refused to rectify gets a joint interview or is referred for enforcement."""
+
+    ASSIGN = "assign", _("Assign the lead department")
+    INTERVIEW = "interview", _("Hold a joint interview")
+    REFER = "refer", _("Refer to the department for enforcement")
 
 
 class Outcome(models.TextChoices):

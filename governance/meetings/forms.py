@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.meetings.choices import MeetingKind
+from governance.meetings.choices import DecisionAction, MeetingKind
 from grids.choices import Role
 from grids.models import Department, User
 
@@ -84,6 +84,7 @@ class WithdrawForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices, required=False)
     lead_department = forms.ModelChoiceField(label=_("Lead department"), queryset=Department.objects.filter(is_active=True))
     cooperating = forms.ModelMultipleChoiceField(
         label=_("Cooperating departments"), required=False, queryset=Department.objects.filter(is_active=True),
@@ -91,3 +92,14 @@ class DecisionForm(forms.Form):
     )
     deadline = _datetime_field(_("Deadline"))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, subject=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = subject.actions if subject is not None else (DecisionAction.ASSIGN,)
+        if len(actions) == 1:
+            del self.fields["action"]  # a case is always assigned
+        else:
+            self.fields["action"].choices = [(a, DecisionAction(a).label) for a in actions]
+            self.fields["action"].required = True
+            self.fields["lead_department"].label = _("Responsible body (organiser or enforcing department)")
+            del self.fields["cooperating"]

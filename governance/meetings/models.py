@@ -14,7 +14,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.meetings.choices import ITEM_REASON_BADGE, MEETING_STATUS_BADGE, ItemReason, MeetingKind, MeetingStatus
+from governance.meetings.choices import (
+    ITEM_REASON_BADGE,
+    MEETING_STATUS_BADGE,
+    DecisionAction,
+    ItemReason,
+    MeetingKind,
+    MeetingStatus,
+)
 from grids.models.scoping import ScopedQuerySet
 
 
@@ -124,7 +131,13 @@ class AgendaItemQuerySet(ScopedQuerySet):
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("meeting"))
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("case"))
+    # The subject: exactly one of these keys is set (subjects.subject_of; agenda_item_one_subject).
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("case")
+    )
+    hazard = models.ForeignKey(
+        "inspections.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("hazard")
+    )
     position = models.PositiveIntegerField(_("order"), default=0)
     reason = models.CharField(_("reason"), max_length=12, choices=ItemReason.choices)
     reason_note = models.CharField(_("why it was added"), max_length=300, blank=True)
@@ -151,7 +164,14 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "incident"], name="agenda_item_once_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "incident"], name="agenda_item_once_per_meeting"),
+            models.UniqueConstraint(fields=["meeting", "hazard"], name="agenda_item_hazard_once_per_meeting"),
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False, hazard__isnull=True) | Q(incident__isnull=True, hazard__isnull=False),
+                name="agenda_item_one_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} #{self.position}"
@@ -190,6 +210,8 @@ class Decision(models.Model):
         "grids.Department", blank=True, related_name="meeting_decisions_cooperating", verbose_name=_("cooperating departments")
     )
     deadline = models.DateTimeField(_("deadline"))
+    # What the decision does to its subject (a case is assigned; a hazard gets an interview or a referral).
+    action = models.CharField(_("decision"), max_length=10, choices=DecisionAction.choices, default=DecisionAction.ASSIGN)
     note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")

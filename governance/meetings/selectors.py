@@ -71,7 +71,8 @@ def item_list(user) -> QuerySet:
 def decision_list(user) -> QuerySet:
     """Decisions the user may see, newest meeting first, with what the outcome needs loaded."""
     return (
-        Decision.objects.visible_to(user)
+        # Case decisions: a hazard decision is followed through its joint interview (inspections).
+        Decision.objects.visible_to(user).filter(item__incident__isnull=False)
         .select_related(
             "item__meeting", "item__incident__category__parent", "item__incident__community", "item__incident__department",
             "lead_department",

@@ -390,7 +390,7 @@ def start_session(meeting_id, *, actor, now: datetime | None = None) -> Meeting:
 @transaction.atomic
 def record_decision(
     item_id, *, actor, lead_department, cooperating: Iterable = (), deadline: datetime | None, note: str = "",
-    now: datetime | None = None,
+    action: str | None = None, now: datetime | None = None,
 ) -> Decision:
     """Record (or change) the meeting's decision on an item; applied when the minutes are published."""
     _require_street(actor)
@@ -401,9 +401,13 @@ def record_decision(
         raise MeetingError(_("Open the session before recording decisions."), code="not_in_session")
     if item.is_withdrawn:
         raise MeetingError(_("This case is no longer on the agenda."), code="withdrawn")
-    refused = subjects.subject_of(item).refuse_decision(subjects.object_of(item))
+    subject = subjects.subject_of(item)
+    refused = subject.refuse_decision(subjects.object_of(item))
     if refused:
         raise MeetingError(refused, code="not_assignable")
+    action = action or subject.actions[0]
+    if action not in subject.actions:
+        raise ValidationError({"action": _("Choose one of the offered values.")})
     lead = active_department(lead_department, field="lead_department")
     partners = {active_department(d, field="cooperating").pk: d for d in cooperating if d not in (None, "")}
     partners.pop(lead.pk, None)
@@ -412,7 +416,7 @@ def record_decision(
     deadline = parsers.future_datetime(deadline, field="deadline", now=now)
     note = _text(note, name="note", required=False, limit=MAX_NOTE, label=_("Note"))
     decision, _created = Decision.objects.update_or_create(
-        item=item, defaults={"lead_department": lead, "deadline": deadline, "note": note, "decided_by": actor}
+        item=item, defaults={"lead_department": lead, "deadline": deadline, "note": note, "decided_by": actor, "action": action}
     )
     decision.cooperating.set(list(partners))
     return decision

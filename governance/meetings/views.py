@@ -24,7 +24,7 @@ from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.meetings import exports as meetings_exports
-from governance.meetings import forms, selectors, services
+from governance.meetings import forms, selectors, services, subjects
 from governance.meetings.agenda import follow_up, week_of
 from governance.meetings.choices import DEFAULT_PLACE, MeetingKind
 from governance.meetings.filters import DecisionFilter, MeetingFilter
@@ -43,10 +43,10 @@ def _require_street(request) -> None:
         raise PermissionDenied(_("Only the street office runs the joint meetings."))
 
 
-def _attempt(request, action: Callable, *args, **kwargs):
+def _attempt(request, service: Callable, /, *args, **kwargs):
     """Run a service; its refusal becomes a message on the next page (403 when forbidden)."""
     try:
-        return action(*args, **kwargs), True
+        return service(*args, **kwargs), True
     except Forbidden as error:
         raise forbid(error) from None
     except (Refused, ValidationError) as error:
@@ -224,7 +224,8 @@ def item_withdraw(request, pk: int, item_pk: int):
         return redirect(_detail(meeting))
     _result, ok = _attempt(request, services.withdraw_item, item.pk, actor=request.user, reason=form.cleaned_data["reason"])
     if ok:
-        messages.success(request, _("Case %(code)s was removed from the agenda.") % {"code": item.incident.code})
+        code = subjects.subject_of(item).code(subjects.object_of(item))
+        messages.success(request, _("Case %(code)s was removed from the agenda.") % {"code": code})
     return redirect(_detail(meeting))
 
 
@@ -263,9 +264,9 @@ def run_item(request, pk: int, item_pk: int):
     if decision is not None:
         initial = {
             "lead_department": decision.lead_department, "cooperating": list(decision.cooperating.all()),
-            "deadline": timezone.localtime(decision.deadline), "note": decision.note,
+            "deadline": timezone.localtime(decision.deadline), "note": decision.note, "action": decision.action,
         }
-    form = forms.DecisionForm(request.POST or None, initial=initial)
+    form = forms.DecisionForm(request.POST or None, initial=initial, subject=subjects.subject_of(item))
     if request.method == "POST" and form.is_valid():
         _result, ok = _attempt(request, services.record_decision, item.pk, actor=request.user, **form.cleaned_data)
         if ok:

@@ -12,6 +12,15 @@ from inspections.models.inspections import (
     InspectionInspector,
     InspectionPhoto,
 )
+from inspections.models.interviews import (
+    CommitmentItem,
+    InterviewDeadline,
+    InterviewEvent,
+    InterviewParticipant,
+    InterviewSequence,
+    JointInterview,
+    RefusalEvidence,
+)
 from inspections.models.rectification import (
     Extension,
     GovernancePlan,
@@ -32,4 +41,6 @@ __all__ = [
     "InspectionAnswer", "InspectionExpert", "InspectionInspector", "InspectionPhoto", "Standard", "is_safety_office",
     "Extension", "GovernancePlan", "HazardDeadline", "NoticeSequence", "Recheck", "RectificationNotice", "RectificationPhoto",
     "Referral", "ResumeRequest", "SupervisionLetter",
+    "CommitmentItem", "InterviewDeadline", "InterviewEvent", "InterviewParticipant", "InterviewSequence", "JointInterview",
+    "RefusalEvidence",
 ]

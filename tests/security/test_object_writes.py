@@ -245,7 +245,7 @@ def test_out_of_scope_writes_answer_404_and_change_nothing(probes):
     clients: dict[int, tuple] = {}
     failures: list[str] = []
     probed_404 = 0
-    for name, pattern in sorted(object_routes().items()):
+    for name, _pattern in sorted(object_routes().items()):
         kind = ROUTES[name]
         if kind == PUBLIC:
             probe = Probe(probes.public.actor, public_kwargs(name, probes))

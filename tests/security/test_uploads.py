@@ -18,8 +18,8 @@ from django.db import models
 from casework.models import PhotoBase
 from casework.photos import attach_photos, clean_photo
 from casework.spreadsheets import open_upload
-from inspections import services
 from incidents.models import IncidentPhoto
+from inspections import services
 from tests.incidents.factories import jpeg_bytes
 from tests.inspections.conftest import sheet_row, workbook
 

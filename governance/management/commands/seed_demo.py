@@ -20,6 +20,7 @@ from incidents.demo import seed_incident_categories, seed_incident_history
 from inspections.demo import seed_enterprises, seed_inspection_library
 from inspections.demo_campaigns import seed_campaigns
 from inspections.demo_fieldwork import seed_fieldwork
+from inspections.demo_interviews import seed_interviews
 from inspections.demo_rectification import seed_rectification
 
 # The demo is built by these steps, in order. Each is keyword-only (`stdout=`, where it may report
@@ -36,6 +37,7 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("inspections and hazards", seed_fieldwork),
     ("campaigns", seed_campaigns),
     ("hazard rectification", seed_rectification),
+    ("joint interviews", seed_interviews),
 ]
 
 

@@ -1,8 +1,8 @@
 """The registry of what a joint meeting can take up: one `Subject` per kind (see base.py).
 
-Today: cases. A hazard subject is a new module here, a nullable `AgendaItem.hazard` key (with a
-check that exactly one subject key is set and a unique (meeting, hazard) constraint) and a line
-in SUBJECTS.
+Cases and hazards (a refusal to rectify, no joint interview yet). A kind is a module here, a
+nullable `AgendaItem` key (a check says exactly one subject key is set; each has a unique
+(meeting, key) constraint) and a line in SUBJECTS.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from django.db.models import Model
 
 from governance.meetings.subjects.base import History, Subject
 from governance.meetings.subjects.case import CASE
+from governance.meetings.subjects.hazard import HAZARD
 
-SUBJECTS: dict[str, Subject] = {subject.kind: subject for subject in (CASE,)}
+SUBJECTS: dict[str, Subject] = {subject.kind: subject for subject in (CASE, HAZARD)}
 
 # (kind, object id): how the agenda code names a subject without loading it.
 Key = tuple[str, int]

@@ -50,6 +50,8 @@ class Subject(ABC):
     # (ItemReason, query of the objects that should reach the agenda for it), in priority order:
     # an object matching several is listed under the first.
     sources: tuple[tuple[str, Callable[[datetime], QuerySet]], ...] = ()
+    # What a decision on this kind may do (DecisionAction values); the first is the default.
+    actions: tuple[str, ...] = ("assign",)
 
     @property
     def id_field(self) -> str:
