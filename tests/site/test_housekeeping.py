@@ -1,0 +1,88 @@
+"""Issue 15 housekeeping: one log line per warning, the broker's control folder under var/,
+the demo logins printed once by `make run`, and progress while the demo loads."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import subprocess
+import sys
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+from governance.management.commands import seed_demo
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def _handlers_that_emit(logger_name: str, record: logging.LogRecord) -> list[logging.Handler]:
+    """The handlers a record logged on `logger_name` reaches, walking propagation like logging does."""
+    emitted = []
+    logger: logging.Logger | None = logging.getLogger(logger_name)
+    while logger is not None:
+        for handler in logger.handlers:
+            if record.levelno >= handler.level and handler.filter(record):
+                emitted.append(handler)
+        if not logger.propagate:
+            break
+        logger = logger.parent  # type: ignore[assignment]
+    return emitted
+
+
+@override_settings(DEBUG=True)
+def test_a_request_warning_is_printed_once():
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: /x", None, None)
+    handlers = _handlers_that_emit("django.request", record)
+    streams = [h for h in handlers if isinstance(h, logging.StreamHandler)]
+    assert len(streams) == 1
+
+
+def test_the_file_system_broker_keeps_its_control_folder_under_var(tmp_path):
+    # The embedded settings (no REDIS_URL), read in a fresh interpreter.
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="governance.settings")
+    code = "from django.conf import settings; print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    control = Path(out.stdout.strip())
+    assert control.is_relative_to(tmp_path) and control.is_dir()
+
+
+def test_no_control_folder_is_tracked_or_left_unignored():
+    assert not (ROOT / "control" / "celery.exchange").exists()
+
+
+def test_make_run_prints_the_demo_logins_once():
+    makefile = (ROOT / "Makefile").read_text()
+    seed_lines = [line for line in makefile.splitlines() if "manage.py seed_demo" in line]
+    assert seed_lines and all("--no-logins" in line for line in seed_lines)
+    assert "manage.py demo_logins" in makefile
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_a_line_per_step_with_counts_and_seconds(monkeypatch):
+    def probe(*, stdout):
+        stdout.write("  probing 1/1\n")
+        return {"probes": 3}
+
+    monkeypatch.setattr(seed_demo, "SEED_STEPS", [("probe", probe), ("again", probe)])
+    out = io.StringIO()
+    call_command("seed_demo", "--force", "--no-logins", stdout=out)
+    text = out.getvalue()
+    assert "(1/2) probe" in text and "(2/2) again" in text
+    assert re.search(r"\[probe\] probes: 3 \(\d+\.\d s\)", text)
+    assert "demo-2026" not in text
+    out = io.StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    assert "demo logins" in out.getvalue()
+
+
+def test_readme_says_most_skipped_tests_need_postgresql():
+    readme = (ROOT / "README.md").read_text()
+    assert "skips only the tests that need Redis or Chromium" not in readme
+    assert "most of them need\nPostgreSQL" in readme
