@@ -265,7 +265,7 @@ class CaseMaker(Simulator):
             data["auto_dispute"] = True
             self.move(c, K.RETURN, t, S.DISPUTED, actor=actor, note=self.rng.choice(self.pools["RETURN_REASONS"]),
                       data=self.f.text(dumps(data)), finish=True, tell=self.leaders(c))
-            self.event(c, K.AUTO_DISPUTE, t, None, S.REGISTERED, S.DISPUTED, "", f'{{"returns": {c.returns}}}', self.w.street)
+            self.event(c, K.AUTO_DISPUTE, t, None, "", "", "", f'{{"returns": {c.returns}}}', self.w.street)
         else:
             self.move(c, K.RETURN, t, S.REGISTERED, actor=actor, note=self.rng.choice(self.pools["RETURN_REASONS"]),
                       data=self.f.text(dumps(data)), restart=True, tell=self.leaders(c))

@@ -21,8 +21,8 @@ from incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, S
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
-    category_name = serializers.CharField(source="category.name", read_only=True)
-    domain_name = serializers.CharField(source="category.parent.name", read_only=True, default="")
+    category_name = serializers.CharField(source="category.display_name", read_only=True)
+    domain_name = serializers.CharField(source="category.parent.display_name", read_only=True, default="")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     grid_cell_name = serializers.CharField(source="grid_cell.name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)

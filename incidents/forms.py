@@ -81,7 +81,7 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tree = tree
         self.fields["category"].choices = [("", _("Choose…"))] + [
-            (domain.name, [(leaf.pk, leaf.name) for leaf in domain.children.all()]) for domain in tree
+            (domain.display_name, [(leaf.pk, leaf.display_name) for leaf in domain.children.all()]) for domain in tree
         ]
         self.cells = list(reportable_cells(user))
         self.fields["grid_cell"].choices = [("", _("Found from the location"))] + [

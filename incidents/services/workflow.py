@@ -272,10 +272,13 @@ def _attach(incident: Incident, photos: list, *, action: str, actor) -> None:
 
 
 def _after(incident: Incident, move: Move, event, step: Step) -> None:
-    """A second return sends the case to the joint meeting on its own: its own event, and the street office hears."""
+    """A second return sends the case to the joint meeting on its own: its own event, and the street office hears.
+
+    The return's event already carries the status change (→ disputed); this one only says why, so
+    it records no status of its own (else the timeline showed the change twice).
+    """
     if (move.data or {}).get("auto_dispute"):
-        record(incident, EventKind.AUTO_DISPUTE, from_status=step.from_status, to_status=Status.DISPUTED,
-               data={"returns": incident.return_count}, at=step.now)
+        record(incident, EventKind.AUTO_DISPUTE, data={"returns": incident.return_count}, at=step.now)
         tell(street_office(), incident, event)
 
 
