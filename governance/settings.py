@@ -324,3 +324,6 @@ LOGGING = {
 
 SITE_NAME = _("Grid governance")
 DEMO_PASSWORD = "demo-2026"
+
+# A refused form (expired or missing CSRF token) gets a page in the site's layout, not Django's.
+CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"

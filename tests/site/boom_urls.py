@@ -1,0 +1,12 @@
+"""The site's URLs plus one view that fails, to see the 500 page (handlers are the site's)."""
+
+from django.urls import path
+
+from governance.urls import handler403, handler404, handler500, urlpatterns as site_patterns  # noqa: F401
+
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", boom), *site_patterns]
