@@ -1,0 +1,69 @@
+"""Issue 15's defects as a person meets them on a phone, in real Chromium: the top bar on one row
+with logout in a menu and notifications once; the phone case list's second lines beside their
+labels; the photo picker on every form that takes photos; one map set-up without a flag, and a
+notice when tiles fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidents.choices import Status
+from incidents.models import Category, StageLimit
+from incidents.services import apply_action, report_incident
+from incidents.choices import Action, Stage
+from tests.browser.test_case_loop import log_in, make_photo
+
+pytestmark = pytest.mark.browser
+
+POINT = {"latitude": 36.002, "longitude": 120.002}  # inside cell_a1x
+
+
+@pytest.fixture
+def gas(live_world):
+    domain = Category.objects.create(code="safety", name="大安全", name_en="Safety", sort=1)
+    gas = Category.objects.create(code="gas-smell", name="燃气异味", name_en="Gas smell", parent=domain,
+                                  default_department=live_world.safety)
+    for stage in Stage.values:
+        StageLimit.objects.create(category=gas, stage=stage, amount=2, kind="natural_days")
+    return gas
+
+
+def _case(world, gas, status=Status.REPORTED):
+    case = report_incident(reporter=world.users.worker, category=gas.pk, description="燃气味很重", latitude=POINT["latitude"],
+                           longitude=POINT["longitude"])
+    steps = {Status.REPORTED: [], Status.ACCEPTED: [(Action.REGISTER, "zone_leader", {}),
+                                                    (Action.DISPATCH, "zone_leader", {"department": world.safety.pk}),
+                                                    (Action.ACCEPT, "safety", {})]}[status]
+    for action, who, params in steps:
+        apply_action(case.pk, actor=world.persona(who), action=action, params=params)
+    return case
+
+
+def test_phone_top_bar_is_one_row_with_logout_in_a_menu_and_notifications_once(live_world, live_server, phone):
+    page = phone
+    log_in(page, live_server, live_world.users.zone_leader)
+    bar = page.locator("header.topbar").bounding_box()
+    brand = page.locator("header.topbar .brand").bounding_box()
+    bell = page.locator("[data-testid=bell]").bounding_box()
+    assert bar["height"] < 64, bar
+    assert abs((brand["y"] + brand["height"] / 2) - (bell["y"] + bell["height"] / 2)) < 8
+    logout = page.locator("[data-testid=logout]")
+    assert not logout.is_visible()
+    page.click("[data-testid=user-menu] summary")
+    assert logout.is_visible()
+    # One way to the notifications in the whole header, even with the menu open.
+    page.click("[data-testid=nav-toggle]")
+    assert page.locator("header a[href='/grids/notifications/']").count() == 1
+    page.screenshot(path="/tmp/daily-topbar.png")
+
+
+def test_phone_case_list_keeps_the_community_beside_its_label(live_world, live_server, phone, gas):
+    _case(live_world, gas)
+    page = phone
+    log_in(page, live_server, live_world.users.zone_leader)
+    page.goto(f"{live_server.url}/incidents/")
+    cell = page.locator("table.queue tbody tr").first.locator("td[data-label]").nth(2)
+    community = cell.locator(".muted.small")
+    label_right = cell.evaluate("td => { const s = getComputedStyle(td, '::before');"
+                                " return td.getBoundingClientRect().left + parseFloat(s.left) + parseFloat(s.width); }")
+    assert community.bounding_box()["x"] >= label_right - 1
