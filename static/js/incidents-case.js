@@ -6,8 +6,7 @@
     const el = document.querySelector("[data-case-map]");
     if (!el || typeof L === "undefined") return;
     const data = JSON.parse(document.getElementById(el.dataset.caseMap).textContent);
-    const map = L.map(el, { zoomControl: true, scrollWheelZoom: false });
-    (data.tiles || []).forEach(function (tile) { L.tileLayer(tile.url, tile.options || {}).addTo(map); });
+    const map = window.GridMap.create(el, { zoomControl: true, scrollWheelZoom: false }, data.tiles);
     const layers = [];
     if (data.cell && data.cell.geometry) {
       layers.push(L.geoJSON(data.cell, {

@@ -80,8 +80,7 @@
   let marker = null;
   const mapEl = document.getElementById("intake-map");
   if (typeof L !== "undefined" && mapEl) {
-    map = L.map(mapEl, { zoomControl: true });
-    (data.tiles || []).forEach(function (tile) { L.tileLayer(tile.url, tile.options || {}).addTo(map); });
+    map = window.GridMap.create(mapEl, { zoomControl: true }, data.tiles);
     const cells = L.geoJSON(data.cells, {
       className: "cell-mine",
       style: function () { return { color: "#c0392b", weight: 2, fillColor: "#e74c3c", fillOpacity: 0.15 }; },

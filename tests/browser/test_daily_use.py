@@ -67,3 +67,23 @@ def test_phone_case_list_keeps_the_community_beside_its_label(live_world, live_s
     label_right = cell.evaluate("td => { const s = getComputedStyle(td, '::before');"
                                 " return td.getBoundingClientRect().left + parseFloat(s.left) + parseFloat(s.width); }")
     assert community.bounding_box()["x"] >= label_right - 1
+
+
+def test_intake_and_case_maps_have_no_flag_and_say_when_tiles_fail(live_world, live_server, phone, gas, settings):
+    settings.MAP_TILES = "osm"  # the phone fixture aborts every tile request: tiles fail
+    case = _case(live_world, gas)
+    page = phone
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation(POINT)
+    log_in(page, live_server, live_world.users.worker)
+    for url, selector in ((f"{live_server.url}/incidents/new/", "#intake-map"),
+                          (f"{live_server.url}/incidents/{case.pk}/", "[data-case-map]")):
+        page.goto(url)
+        page.wait_for_selector(f"{selector}[data-ready='1']")
+        attribution = page.locator(f"{selector} .leaflet-control-attribution")
+        assert attribution.count() == 1
+        assert attribution.locator("svg, img").count() == 0  # Leaflet's default prefix carries a flag
+        assert "Leaflet" in attribution.inner_text()
+        notice = page.locator(f"{selector} [data-testid=tiles-failed]")
+        notice.wait_for()
+        assert notice.is_visible() and len(notice.inner_text()) > 10

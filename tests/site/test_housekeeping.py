@@ -76,3 +76,12 @@ def test_readme_says_most_skipped_tests_need_postgresql():
     readme = (ROOT / "README.md").read_text()
     assert "skips only the tests that need Redis or Chromium" not in readme
     assert "most of them need\nPostgreSQL" in readme
+
+
+def test_every_map_is_made_by_the_one_shared_set_up():
+    scripts = {path.name: path.read_text() for path in (ROOT / "static" / "js").glob("*.js")}
+    makers = sorted(name for name, text in scripts.items() if "L.map(" in text)
+    assert makers == ["map.js"]
+    assert "setPrefix(" in scripts["map.js"] and "tileerror" in scripts["map.js"]
+    readme = (ROOT / "README.md").read_text()
+    assert "MAP_TILES=tianditu" in readme and "within China" in readme
