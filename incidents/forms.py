@@ -116,9 +116,26 @@ class CommentForm(forms.Form):
     note = _textarea(_("Comment"), required=True)
 
 
+class HandlerSelect(forms.Select):
+    """The assignee list: each person's option names their department (`data-department`), so the
+    case page's script offers only the chosen department's people (zone teams of the case's zone)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_of: dict[int, int] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        department = self.department_of.get(value) if value not in ("", None) else None
+        if department is not None:
+            option["attrs"]["data-department"] = str(department)
+        return option
+
+
 class DispatchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
-    assignee = forms.TypedChoiceField(label=_("Person (optional)"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Person (optional)"), required=False, coerce=int, empty_value=None,
+                                      widget=HandlerSelect)
     deadline = forms.DateTimeField(
         label=_("Deadline (optional)"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -134,9 +151,12 @@ class DispatchForm(forms.Form):
         # The list was read once for the page; reuse it instead of querying again.
         self.fields["department"].choices = [("", _("Choose…"))] + [(d.pk, d.name) for d in departments]
         groups: dict[str, list] = {}
+        widget = self.fields["assignee"].widget
         for user in handlers:
             groups.setdefault(user.department.name, []).append((user.pk, user.display_name))
+            widget.department_of[user.pk] = user.department_id
         self.fields["assignee"].choices = [("", _("The department decides"))] + list(groups.items())
+        widget.attrs["data-handlers-of"] = self["department"].auto_id
 
 
 class HandleForm(forms.Form):
@@ -197,13 +217,25 @@ def action_form(action: str, incident, *, data=None, files=None, departments=(),
     return form_class(**kwargs)
 
 
+# What the queue's bulk bar may do to the ticked cases (each case still goes through apply_action).
+BULK_ACTIONS = (Action.REGISTER, Action.DISPATCH)
+
+
 class BulkDispatchForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, label=_("Cases"), error_messages={"required": _("Tick the cases to dispatch.")})
-    department = forms.TypedChoiceField(label=_("Dispatch to"), coerce=int, error_messages={"required": _("Choose a department.")})
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[(a, a) for a in BULK_ACTIONS])
+    department = forms.TypedChoiceField(label=_("Dispatch to"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("Choose…"))] + [(d.pk, d.name) for d in departments]
+
+    def clean(self):
+        data = super().clean()
+        data["action"] = data.get("action") or Action.DISPATCH
+        if data["action"] == Action.DISPATCH and not data.get("department") and "department" not in self.errors:
+            self.add_error("department", _("Choose a department."))
+        return data
 
     def full_clean(self):
         # Any submitted id is acceptable here: apply_action answers 404 for cases out of scope.

@@ -38,6 +38,7 @@ from incidents.filters import IncidentFilter
 from incidents.forms import (
     QUICK_ACTIONS,
     SIDE_ACTIONS,
+    BULK_ACTIONS,
     BulkDispatchForm,
     DispatchForm,
     IntakeForm,
@@ -252,10 +253,15 @@ class QueueView(CaseListView):
 
     def get_extra_context(self, context: dict) -> dict:
         user = self.request.user
+        can_dispatch = user.sees_everything or user.role == Role.ZONE_LEADER
+        if can_dispatch:
+            # A row is ticked only for what its case allows now (the engine's refusal, no query).
+            for case in context["object_list"]:
+                case.bulk_actions = [a for a in BULK_ACTIONS if services.refusal(user, case, a) is None]
         return {
             **super().get_extra_context(context),
             "bulk_form": BulkDispatchForm(departments=_departments()),
-            "can_dispatch": user.sees_everything or user.role == Role.ZONE_LEADER,
+            "can_dispatch": can_dispatch,
             "export_query": queue_filter_data(self.request).urlencode(),
         }
 
@@ -273,7 +279,8 @@ def bulk_dispatch(request):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(back)
-    ids = form.cleaned_data["ids"]
+    ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    params = {"department": form.cleaned_data["department"]} if action == Action.DISPATCH else {}
     codes = dict(Incident.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", "code"))
     done: list[str] = []
     for incident_id in ids:
@@ -282,9 +289,7 @@ def bulk_dispatch(request):
             messages.error(request, _("Case #%(id)s was not found.") % {"id": incident_id})
             continue
         try:
-            services.apply_action(
-                incident_id, actor=request.user, action=Action.DISPATCH, params={"department": form.cleaned_data["department"]}
-            )
+            services.apply_action(incident_id, actor=request.user, action=action, params=params)
         except (services.Refused, ValidationError) as error:
             messages.error(request, f"{code}: {refusal_message(error)}")
         except Http404:
@@ -292,7 +297,8 @@ def bulk_dispatch(request):
         else:
             done.append(code)
     if done:
-        messages.success(request, _("Dispatched %(count)s: %(codes)s") % {"count": len(done), "codes": ", ".join(done)})
+        said = _("Dispatched %(count)s: %(codes)s") if action == Action.DISPATCH else _("Registered %(count)s: %(codes)s")
+        messages.success(request, said % {"count": len(done), "codes": ", ".join(done)})
     return redirect(back)
 
 

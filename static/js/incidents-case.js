@@ -22,3 +22,32 @@
     el.dataset.ready = "1";
   });
 })();
+
+// The dispatch form's person list offers only the chosen department's people (each option names
+// its department in data-department; the service refuses anyone else anyway).
+(function () {
+  "use strict";
+
+  function follow(select) {
+    const department = document.getElementById(select.dataset.handlersOf);
+    if (!department) return;
+    function apply() {
+      const chosen = department.value;
+      select.querySelectorAll("option[data-department]").forEach(function (option) {
+        const other = option.dataset.department !== chosen;
+        option.hidden = other;
+        option.disabled = other;
+        if (other && option.selected) select.value = "";
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([disabled])");
+      });
+    }
+    department.addEventListener("change", apply);
+    apply();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-handlers-of]").forEach(follow);
+  });
+})();

@@ -87,3 +87,23 @@ def test_intake_and_case_maps_have_no_flag_and_say_when_tiles_fail(live_world, l
         notice = page.locator(f"{selector} [data-testid=tiles-failed]")
         notice.wait_for()
         assert notice.is_visible() and len(notice.inner_text()) > 10
+
+
+def test_dispatch_form_lists_only_the_chosen_departments_people(live_world, live_server, phone, gas):
+    world = live_world
+    case = report_incident(reporter=world.users.worker, category=gas.pk, description="燃气味很重", **POINT)
+    apply_action(case.pk, actor=world.users.zone_leader, action=Action.REGISTER, params={})
+    page = phone
+    log_in(page, live_server, world.users.zone_leader)
+    page.goto(f"{live_server.url}/incidents/{case.pk}/")
+    page.locator("[data-testid=action-dispatch] summary").first.click()
+
+    def offered() -> set[str]:
+        return set(page.eval_on_selector(
+            "#id_dispatch_assignee",
+            "s => [...s.options].filter(o => o.value && !o.disabled && !o.hidden).map(o => o.value)"))
+
+    page.select_option("#id_dispatch_department", str(world.urban.pk))
+    assert offered() == {str(world.users.urban.pk)}
+    page.select_option("#id_dispatch_department", str(world.safety.pk))
+    assert offered() == {str(world.users.safety.pk), str(world.users.safety_a.pk)}

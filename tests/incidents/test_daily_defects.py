@@ -3,6 +3,8 @@ once on the timeline, English category names, …"""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -51,3 +53,45 @@ def test_category_names_follow_the_page_language(world, make_case, cats, client)
 def test_every_demo_category_has_an_english_name(world):
     seed_categories()
     assert not Category.objects.filter(name_en="").exists()
+
+
+# --- the queue's bulk bar and the dispatch form ----------------------------------------------------
+
+def _row(html: str, case) -> str:
+    return re.search(rf'<tr data-case="{case.pk}".*?</tr>', html, re.S).group(0)
+
+
+def test_bulk_bar_offers_each_case_only_what_it_allows(world, make_case, client):
+    reported = make_case(Status.REPORTED)
+    registered = make_case(Status.REGISTERED)
+    accepted = make_case(Status.ACCEPTED)
+    html = page(client, world.users.zone_leader, reverse("incidents:queue"))
+    assert 'data-actions="register"' in _row(html, reported)
+    assert 'data-actions="dispatch"' in _row(html, registered)
+    assert 'name="ids"' not in _row(html, accepted)
+    assert 'data-testid="bulk-register-button"' in html
+
+
+def test_bulk_register_registers_the_ticked_reports(world, make_case, client):
+    cases = [make_case(Status.REPORTED) for _ in range(2)]
+    dispatched = make_case(Status.DISPATCHED)
+    client.force_login(world.users.zone_leader)
+    response = client.post(reverse("incidents:bulk-dispatch"),
+                           {"ids": [c.pk for c in [*cases, dispatched]], "action": "register"}, headers=EN, follow=True)
+    body = response.content.decode()
+    for case in cases:
+        case.refresh_from_db()
+        assert case.status == Status.REGISTERED
+    assert f"Registered 2: {cases[0].code}, {cases[1].code}" in body
+    assert f"{dispatched.code}: " in body
+    dispatched.refresh_from_db()
+    assert dispatched.status == Status.DISPATCHED
+
+
+def test_dispatch_form_names_each_persons_department(world, make_case, client):
+    case = make_case(Status.REGISTERED)
+    html = page(client, world.users.zone_leader, reverse("incidents:detail", args=[case.pk]))
+    select = re.search(r'<select name="assignee".*?</select>', html, re.S).group(0)
+    assert 'data-handlers-of="id_dispatch_department"' in select
+    assert f'value="{world.users.urban.pk}" data-department="{world.urban.pk}"' in select
+    assert f'value="{world.users.safety_a.pk}" data-department="{world.safety.pk}"' in select
