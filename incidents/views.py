@@ -30,7 +30,7 @@ from grids.choices import Role
 from grids.listing import FilteredListView
 from grids.models import Department, GridCell
 from grids.services import locate_cell
-from grids.templatetags.grid_tags import since
+from grids.templatetags.grid_tags import distance, since
 from grids.views import map_config
 from incidents import exports, selectors, services
 from incidents.choices import OPEN_STATUSES, Action, Source, Status
@@ -201,8 +201,8 @@ def duplicates(request):
             "id": case.pk, "code": case.code, "url": reverse("incidents:detail", args=[case.pk]),
             "link_url": reverse("incidents:link", args=[case.pk]), "distance_m": case.distance_m,
             "status": case.status, "status_display": case.get_status_display(),
-            "text": _("A case of the same category (%(code)s) lies within %(distance)s m, reported %(ago)s ago.") % {
-                "code": case.code, "distance": case.distance_m, "ago": since(case.reported_at),
+            "text": _("A case of the same category (%(code)s), %(where)s, reported %(ago)s.") % {
+                "code": case.code, "where": distance(case.distance_m), "ago": since(case.reported_at),
             },
         }
         for case in found

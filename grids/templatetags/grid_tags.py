@@ -1,15 +1,22 @@
-"""Template filters of the organisation's pages (the notification inbox)."""
+"""Template filters of the organisation's pages: the one humanised time and distance (casework.humanize)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.timesince import timesince
+
+from casework import humanize
 
 register = template.Library()
 
 
 @register.filter
 def since(value) -> str:
-    """'3 hours' ago, in the active language (depth 1: short enough for a list)."""
-    return timesince(value, timezone.now(), depth=1) if value else ""
+    """'3 hours ago', 'just now', in the active language ('' for no time)."""
+    return humanize.ago(value, timezone.now()) if value else ""
+
+
+@register.filter
+def distance(metres) -> str:
+    """'at the same spot', '350 m away', '1.2 km away'."""
+    return humanize.distance(metres)

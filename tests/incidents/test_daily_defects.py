@@ -95,3 +95,14 @@ def test_dispatch_form_names_each_persons_department(world, make_case, client):
     assert 'data-handlers-of="id_dispatch_department"' in select
     assert f'value="{world.users.urban.pk}" data-department="{world.urban.pk}"' in select
     assert f'value="{world.users.safety_a.pk}" data-department="{world.safety.pk}"' in select
+
+
+def test_duplicate_hint_says_same_spot_not_zero_metres(world, make_case, client):
+    from tests.incidents.factories import centre
+
+    case = make_case(Status.REPORTED)
+    lat, lng = centre(world.cell_a1x)
+    client.force_login(world.users.worker)
+    response = client.get(reverse("incidents:duplicates"), {"category": case.category_id, "lat": lat, "lng": lng}, headers=EN)
+    text = response.json()["results"][0]["text"]
+    assert "at the same spot" in text and "0 m" not in text and "just now" in text

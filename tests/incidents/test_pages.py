@@ -491,7 +491,7 @@ def test_duplicates_finds_a_case_30_m_away_but_not_80_m(world, cats, page_for):
     near = north_of(INSIDE_A1X, 30)
     body = client.get(reverse("incidents:duplicates"), {"category": cats.gas.pk, "lat": near[0], "lng": near[1]}).json()
     assert [r["id"] for r in body["results"]] == [case.pk]
-    assert body["results"][0]["distance_m"] == 30 and "within 30 m" in body["results"][0]["text"]
+    assert body["results"][0]["distance_m"] == 30 and "30 m away" in body["results"][0]["text"]
     assert body["results"][0]["link_url"] == reverse("incidents:link", args=[case.pk])
     far = north_of(INSIDE_A1X, 80)
     body = client.get(reverse("incidents:duplicates"), {"category": cats.gas.pk, "lat": far[0], "lng": far[1]}).json()
