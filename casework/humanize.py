@@ -65,13 +65,18 @@ def ago(when: datetime, now: datetime) -> str:
     return _("%(span)s ago") % {"span": span(seconds, precise=False)}
 
 
+def length(metres: float) -> str:
+    """'12 m', '350 m' (tens above 100), '1.2 km'."""
+    if metres < 1000:
+        rounded = round(metres) if metres < 100 else round(metres, -1)
+        return _("%(m)d m") % {"m": rounded}
+    return _("%(km).1f km") % {"km": metres / 1000}
+
+
 def distance(metres: float | None) -> str:
     """'at the same spot', '350 m away', '1.2 km away' ('' when unknown)."""
     if metres is None:
         return ""
     if metres < SAME_SPOT_METRES:
         return _("at the same spot")
-    if metres < 1000:
-        rounded = round(metres) if metres < 100 else round(metres, -1)
-        return _("%(m)d m away") % {"m": rounded}
-    return _("%(km).1f km away") % {"km": metres / 1000}
+    return _("%(length)s away") % {"length": length(metres)}

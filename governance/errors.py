@@ -44,10 +44,12 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _page(request, 500, _("Something went wrong"),
-                 _("The page failed on our side and nothing was changed. Try again in a moment; if it keeps failing, tell the administrator."))
+    return _page(request, 500, _("Something went wrong"), _(
+        "The page failed on our side and nothing was changed. Try again in a moment; if it keeps failing, tell the administrator."
+    ))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _page(request, 403, _("The form had expired"),
-                 _("The page was open too long or you were logged out meanwhile, so it was not sent. Go back, reload the page and send it again."))
+    return _page(request, 403, _("The form had expired"), _(
+        "The page was open too long or you were logged out meanwhile, so it was not sent. Go back, reload the page and send it again."
+    ))

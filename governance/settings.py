@@ -327,3 +327,10 @@ DEMO_PASSWORD = "demo-2026"
 
 # A refused form (expired or missing CSRF token) gets a page in the site's layout, not Django's.
 CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
+
+# --- Intake: where a report may be filed ---------------------------------------------------------
+# A point outside every cell may be filed in a cell chosen by hand only if it lies this close to
+# it (and inside the sub-district's extent); a phone fix vaguer than INTAKE_POOR_ACCURACY_M is
+# flagged on the case for the zone leader.
+INTAKE_MAX_CELL_DISTANCE_M = env_int("INTAKE_MAX_CELL_DISTANCE_M", 2000, minimum=1)
+INTAKE_POOR_ACCURACY_M = env_int("INTAKE_POOR_ACCURACY_M", 100, minimum=1)

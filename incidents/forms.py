@@ -7,6 +7,8 @@ the page shows it next to the input.
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -76,9 +78,13 @@ class IntakeForm(forms.Form):
         help_text=_("Only for minor matters; add photos that show it fixed. The zone confirms it."),
     )
     photos = PhotosField(label=_("Photos"), help_text=format_lazy(_("Up to {n} photos."), n=MAX_PHOTOS))
+    location_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    # One per form shown: sent twice (a double tap, Back and submit), it files one case.
+    intake_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, tree, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["intake_token"].initial = uuid.uuid4
         self.tree = tree
         self.fields["category"].choices = [("", _("Choose…"))] + [
             (domain.display_name, [(leaf.pk, leaf.display_name) for leaf in domain.children.all()]) for domain in tree
@@ -95,6 +101,7 @@ class IntakeForm(forms.Form):
             "category": data["category"], "description": data["description"], "latitude": data.get("latitude"),
             "longitude": data.get("longitude"), "address": data.get("address", ""), "severity": data.get("severity") or None,
             "grid_cell": data.get("grid_cell"), "fixed_on_spot": bool(data.get("fixed_on_spot")),
+            "location_accuracy": data.get("location_accuracy"), "intake_token": data.get("intake_token"),
         }
 
 
@@ -196,12 +203,14 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     Action.RESUME: NoteForm,
     Action.VOID: ReasonForm,
     Action.COMMENT: CommentForm,
+    Action.WITHDRAW: ReasonForm,
 }
 
 # Actions that change nothing but the status: one button, the note folded away.
 QUICK_ACTIONS = frozenset({Action.REGISTER, Action.CONFIRM, Action.ACCEPT, Action.CLOSE, Action.APPROVE_EXTENSION, Action.RESUME})
 # Actions that end or push back a case: shown apart, after the main ones.
-SIDE_ACTIONS = frozenset({Action.REJECT, Action.RETURN, Action.DISPUTE, Action.SUSPEND, Action.VOID, Action.REFUSE_EXTENSION})
+SIDE_ACTIONS = frozenset({Action.REJECT, Action.RETURN, Action.DISPUTE, Action.SUSPEND, Action.VOID, Action.REFUSE_EXTENSION,
+                          Action.WITHDRAW})
 
 
 def dispatch_handlers(zone_id: int) -> list:

@@ -36,9 +36,9 @@ from incidents import exports, selectors, services
 from incidents.choices import OPEN_STATUSES, Action, Source, Status
 from incidents.filters import IncidentFilter
 from incidents.forms import (
+    BULK_ACTIONS,
     QUICK_ACTIONS,
     SIDE_ACTIONS,
-    BULK_ACTIONS,
     BulkDispatchForm,
     DispatchForm,
     IntakeForm,
@@ -148,7 +148,10 @@ def incident_new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Case %(code)s filed. The zone has been told.") % {"code": incident.code})
+            if incident.repeated:
+                messages.info(request, _("This report was already filed as %(code)s; here it is.") % {"code": incident.code})
+            else:
+                messages.success(request, _("Case %(code)s filed. The zone has been told.") % {"code": incident.code})
             return redirect("incidents:detail", pk=incident.pk)
     cells = form.cells
     context = {

@@ -42,6 +42,10 @@ class Incident(ClockedBase):
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The phone's own estimate of its fix (metres); a poor one is flagged for the zone leader.
+    location_accuracy_m = models.PositiveIntegerField(_("location accuracy (m)"), null=True, blank=True)
+    # The intake form's one-time token: the same form sent twice files one case (see intake.report_incident).
+    intake_token = models.UUIDField(_("intake token"), null=True, blank=True, editable=False)
     # Territory is denormalised from the cell so that scoping and queues filter on one indexed column.
     grid_cell = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("grid cell"))
     community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("community"))
@@ -83,10 +87,19 @@ class Incident(ClockedBase):
 
     objects = IncidentQuerySet.as_manager()
 
+    @property
+    def poor_location_fix(self) -> bool:
+        """Whether the phone's fix was too vague to trust the cell it chose (INTAKE_POOR_ACCURACY_M)."""
+        return self.location_accuracy_m is not None and self.location_accuracy_m > settings.INTAKE_POOR_ACCURACY_M
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "intake_token"], condition=models.Q(intake_token__isnull=False),
+                                    name="incident_intake_once"),
+        ]
         indexes = [
             models.Index(fields=["zone", "status", "-reported_at"], name="incident_zone_queue"),
             models.Index(fields=["department", "status", "-reported_at"], name="incident_dept_queue"),

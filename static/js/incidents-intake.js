@@ -9,6 +9,7 @@
   if (!form) return;
   const labels = document.getElementById("intake-labels").dataset;
   const lat = form.querySelector("input[name=latitude]");
+  const accuracy = form.querySelector("input[name=location_accuracy]");
   const lng = form.querySelector("input[name=longitude]");
   const category = form.querySelector("select[name=category]");
   const domainSelect = form.querySelector("[data-domain-select]");
@@ -89,7 +90,8 @@
     const bounds = cells.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 });
     else map.setView([36.0, 120.0], 12);
-    map.on("click", function (event) { setPoint(event.latlng.lat, event.latlng.lng, true); });
+    // A point placed by hand is not the phone's fix: its accuracy no longer applies.
+    map.on("click", function (event) { if (accuracy) accuracy.value = ""; setPoint(event.latlng.lat, event.latlng.lng, true); });
     mapEl.dataset.ready = "1";
   }
 
@@ -99,6 +101,7 @@
       marker = L.marker([la, ln], { draggable: true, autoPan: true }).addTo(map);
       marker.on("dragend", function () {
         const p = marker.getLatLng();
+        if (accuracy) accuracy.value = "";
         setPoint(p.lat, p.lng, false);
       });
     } else {
@@ -153,6 +156,7 @@
     navigator.geolocation.getCurrentPosition(
       function (position) {
         geoStatus.textContent = labels.located + " (±" + Math.round(position.coords.accuracy || 0) + " m)";
+        if (accuracy) accuracy.value = Math.round(position.coords.accuracy || 0) || "";
         setPoint(position.coords.latitude, position.coords.longitude, true);
       },
       function () {

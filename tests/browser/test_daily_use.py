@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.choices import Status
+from incidents.choices import Action, Stage, Status
 from incidents.models import Category, StageLimit
 from incidents.services import apply_action, report_incident
-from incidents.choices import Action, Stage
-from tests.browser.test_case_loop import log_in, make_photo
+from tests.browser.test_case_loop import log_in
 
 pytestmark = pytest.mark.browser
 

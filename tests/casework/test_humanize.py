@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from django.conf import settings
 
 from casework import humanize
 
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("seconds", "said"), [

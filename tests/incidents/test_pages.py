@@ -25,6 +25,7 @@ INSIDE_A1X = (36.002, 120.002)
 INSIDE_A2X = (36.002, 120.022)
 INSIDE_B1X = (36.002, 120.042)
 OUTSIDE = (36.5, 120.5)
+GAP = (36.002, 120.015)  # between the world's cells, inside the sub-district, ~900 m from cell_a1x
 M_PER_DEG_LAT = 111_320.0
 
 
@@ -447,10 +448,10 @@ def test_intake_refuses_ten_photos(world, cats, page_for):
 
 def test_intake_outside_every_cell_asks_for_the_cell_then_takes_it(world, cats, page_for):
     client = english(page_for(world.users.worker))
-    response = intake(client, cats, latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    response = intake(client, cats, latitude=GAP[0], longitude=GAP[1])
     assert response.status_code == 400 and 'data-testid="error-grid_cell"' in text(response)
     assert not Incident.objects.exists()
-    response = intake(client, cats, latitude=OUTSIDE[0], longitude=OUTSIDE[1], grid_cell=world.cell_a1x.pk)
+    response = intake(client, cats, latitude=GAP[0], longitude=GAP[1], grid_cell=world.cell_a1x.pk)
     assert response.status_code == 302
     assert Incident.objects.get().grid_cell == world.cell_a1x
     # A cell that is not the worker's is not on offer.

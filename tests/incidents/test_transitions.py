@@ -30,8 +30,9 @@ SEES_DISPATCHED = SEES | HANDLER
 A = Action
 # (status, extension pending) → action → personas for whom it succeeds. COMMENT: everyone who sees it.
 EXPECTED: dict[tuple[str, bool], dict[str, set]] = {
-    (Status.REPORTED, False): {A.REGISTER: LEAD, A.REJECT: LEAD, A.VOID: LEAD},
-    (Status.SELF_HANDLED, False): {A.REGISTER: LEAD, A.CONFIRM: LEAD, A.VOID: LEAD},
+    # WITHDRAW: only the grid worker who filed it (`worker`), while it is not registered.
+    (Status.REPORTED, False): {A.REGISTER: LEAD, A.REJECT: LEAD, A.VOID: LEAD, A.WITHDRAW: {"worker"}},
+    (Status.SELF_HANDLED, False): {A.REGISTER: LEAD, A.CONFIRM: LEAD, A.VOID: LEAD, A.WITHDRAW: {"worker"}},
     (Status.REGISTERED, False): {A.DISPATCH: LEAD, A.DISPUTE: LEAD, A.SUSPEND: LEAD, A.VOID: LEAD},
     (Status.REJECTED, False): {},
     (Status.DISPATCHED, False): {A.ACCEPT: HANDLER, A.RETURN: HANDLER, A.DISPUTE: LEAD, A.SUSPEND: LEAD, A.VOID: LEAD},
@@ -54,7 +55,7 @@ EXPECTED: dict[tuple[str, bool], dict[str, set]] = {
 NEXT_STATUS = {
     A.REGISTER: Status.REGISTERED, A.REJECT: Status.REJECTED, A.CONFIRM: Status.CLOSED, A.DISPATCH: Status.DISPATCHED,
     A.ACCEPT: Status.ACCEPTED, A.RETURN: Status.REGISTERED, A.HANDLE: Status.HANDLED, A.VERIFY: Status.VERIFIED,
-    A.CLOSE: Status.CLOSED, A.DISPUTE: Status.DISPUTED, A.SUSPEND: Status.SUSPENDED, A.VOID: Status.VOID,
+    A.CLOSE: Status.CLOSED, A.DISPUTE: Status.DISPUTED, A.SUSPEND: Status.SUSPENDED, A.VOID: Status.VOID, A.WITHDRAW: Status.VOID,
     A.RESUME: Status.ACCEPTED,  # the factory suspends an accepted case
 }
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from governance.urls import handler403, handler404, handler500, urlpatterns as site_patterns  # noqa: F401
+from governance.urls import handler403, handler404, handler500  # noqa: F401
+from governance.urls import urlpatterns as site_patterns
 
 
 def boom(request):

@@ -56,8 +56,9 @@ def test_404_for_an_anonymous_visitor_is_in_the_layout(client):
 
 def test_403_in_the_layout(world, client):
     client.force_login(world.users.worker)  # not staff: the meetings' chair pages answer 403 or 404
-    from governance import errors
     from django.test import RequestFactory
+
+    from governance import errors
 
     request = RequestFactory().get("/x/", headers=EN)
     request.user = world.users.worker

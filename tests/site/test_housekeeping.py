@@ -4,11 +4,10 @@ the demo logins printed once by `make run`, and progress while the demo loads.""
 from __future__ import annotations
 
 import io
-import logging
 import os
+import re
 import subprocess
 import sys
-import re
 from pathlib import Path
 
 import pytest
