@@ -22,6 +22,7 @@ from incidents.choices import Action, Severity
 
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+    is_photo_input = True  # rendered by components/photo_picker.html (incidents/_field.html)
 
 
 class PhotosField(forms.FileField):

@@ -81,6 +81,7 @@ def seed_history(*, months: int = 6, seed: int = 2026, now: datetime | None = No
 def _say(stdout: TextIO | None, line: str) -> None:
     if stdout is not None:
         stdout.write(line + "\n")
+        stdout.flush()
 
 
 @contextmanager

@@ -20,10 +20,8 @@
   const dupBox = form.querySelector("[data-duplicates]");
   const dupList = form.querySelector("[data-duplicate-list]");
   const photos = form.querySelector("input[name=photos]");
-  const previews = form.querySelector("[data-photo-previews]");
   const selfHandleRow = form.querySelector("[data-self-handle-row]");
   const selfHandleIds = new Set(JSON.parse(document.getElementById("self-handle-ids").textContent));
-  const MAX_PHOTOS = Number(labels.maxPhotos || 9);
 
   // --- Category: a domain select narrows the subcategory list -----------------------------------
   const groups = Array.from(category.querySelectorAll("optgroup")).map(function (g) {
@@ -204,22 +202,6 @@
       dupBox.hidden = body.results.length === 0;
     }).catch(function () { dupBox.hidden = true; });
   }
-
-  // --- Photos ----------------------------------------------------------------------------------------
-  photos.addEventListener("change", function () {
-    previews.innerHTML = "";
-    const files = Array.from(photos.files || []);
-    files.slice(0, MAX_PHOTOS).forEach(function (file) {
-      const li = document.createElement("li");
-      const img = document.createElement("img");
-      img.alt = file.name;
-      img.src = URL.createObjectURL(file);
-      li.appendChild(img);
-      previews.appendChild(li);
-    });
-    photos.setCustomValidity(files.length > MAX_PHOTOS ? labels.tooMany : "");
-    if (files.length > MAX_PHOTOS) photos.reportValidity();
-  });
 
   // --- Start -----------------------------------------------------------------------------------------
   categoryChanged();

@@ -10,7 +10,7 @@ import pytest
 from incidents.choices import Action, Stage, Status
 from incidents.models import Category, StageLimit
 from incidents.services import apply_action, report_incident
-from tests.browser.test_case_loop import log_in
+from tests.browser.test_case_loop import log_in, make_photo
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +106,55 @@ def test_dispatch_form_lists_only_the_chosen_departments_people(live_world, live
     assert offered() == {str(world.users.urban.pk)}
     page.select_option("#id_dispatch_department", str(world.safety.pk))
     assert offered() == {str(world.users.safety.pk), str(world.users.safety_a.pk)}
+
+
+def _pick_two_then_remove_one(page, form, tmp_path) -> None:
+    picker = form.locator("[data-testid=photo-picker]")
+    button = picker.locator("[data-testid=photo-pick]")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["height"] >= 40 and box["width"] >= 150  # a real button, not a bare label
+    picker.locator("input[type=file]").set_input_files([make_photo(tmp_path / "a.png", (200, 40, 40)),
+                                                         make_photo(tmp_path / "b.png", (40, 200, 40))])
+    thumbs = picker.locator("[data-photo-previews] img")
+    assert thumbs.count() == 2 and thumbs.first.is_visible()
+    picker.locator("[data-testid=photo-remove]").first.click()
+    assert thumbs.count() == 1
+    assert picker.locator("input[type=file]").evaluate("i => i.files.length") == 1
+
+
+def test_handle_and_verify_forms_show_a_photo_button_thumbnails_and_remove(live_world, live_server, phone, gas, tmp_path):
+    from incidents.models import IncidentPhoto
+
+    world = live_world
+    case = _case(world, gas, Status.ACCEPTED)
+    page = phone
+    log_in(page, live_server, world.users.safety)
+    page.goto(f"{live_server.url}/incidents/{case.pk}/")
+    form = page.locator("[data-testid=action-handle]")
+    form.locator("summary").first.click()
+    _pick_two_then_remove_one(page, form, tmp_path)
+    page.screenshot(path="/tmp/daily-photo-picker.png", full_page=True)
+    form.locator("textarea[name=result]").fill("阀门已关闭")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert IncidentPhoto.objects.filter(incident=case, kind="handle").count() == 1
+
+    log_in(page, live_server, world.users.worker)
+    page.goto(f"{live_server.url}/incidents/{case.pk}/")
+    form = page.locator("[data-testid=action-verify]")
+    form.locator("summary").first.click()
+    _pick_two_then_remove_one(page, form, tmp_path)
+    form.locator("input[name=passed][value=true]").check()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert IncidentPhoto.objects.filter(incident=case, kind="verify").count() == 1
+
+
+def test_intake_photo_picker_adds_and_removes(live_world, live_server, phone, gas, tmp_path):
+    page = phone
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation(POINT)
+    log_in(page, live_server, live_world.users.worker)
+    page.goto(f"{live_server.url}/incidents/new/")
+    _pick_two_then_remove_one(page, page.locator("#intake-form"), tmp_path)

@@ -84,3 +84,15 @@ def test_every_map_is_made_by_the_one_shared_set_up():
     assert "setPrefix(" in scripts["map.js"] and "tileerror" in scripts["map.js"]
     readme = (ROOT / "README.md").read_text()
     assert "MAP_TILES=tianditu" in readme and "within China" in readme
+
+
+def test_every_photo_input_is_the_shared_picker():
+    """Raw file inputs only in the picker itself (and the signature photo, one file, not photos)."""
+    raw = []
+    for path in (ROOT / "templates").glob("**/*.html"):
+        for line in path.read_text().splitlines():
+            if 'type="file"' in line and path.name != "photo_picker.html" and 'name="signature"' not in line:
+                raw.append(f"{path.relative_to(ROOT)}: {line.strip()[:80]}")
+    assert raw == []
+    assert "photo_picker" in (ROOT / "templates/inspections/inspection_form.html").read_text()
+    assert "photo_picker" in (ROOT / "templates/incidents/_field.html").read_text()

@@ -53,6 +53,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             # Said before the step runs, so a slow step shows what the machine is busy with.
             self.stdout.write(f"({number}/{len(SEED_STEPS)}) {name} …")
+            self.stdout.flush()  # shown now even when the output is a pipe (make, a log file)
             created = step(stdout=self.stdout)
             details = ", ".join(f"{what}: {n}" for what, n in created.items() if n) or _("nothing new")
             self.stdout.write(
