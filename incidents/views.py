@@ -376,6 +376,7 @@ def _render_case(request, pk: int, *, failed=None, status: int = 200):
         "events": list(incident.events.all()),
         "deadlines": list(incident.deadlines.all()),
         "calendar_gap_years": selectors.calendar_gap_years(incident),
+        "case_notes": selectors.case_notes(request.user, incident),
         "map_data": {
             "tiles": map_config()["tiles"],
             "point": [incident.latitude, incident.longitude] if incident.latitude is not None else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import ClockedBase, PhotoBase, SequenceBase, StageRunBase, TimelineEventBase
 from grids.models.scoping import ScopedQuerySet
 from incidents.choices import OPEN_STATUSES, EventKind, Severity, Source, Stage, Status
+
+
+# Cases a department sees beyond its own, added by higher apps without incidents importing them
+# (the arrows): each maps a department user to a Q of more cases. The joint meeting adds the cases
+# of published decisions its department cooperates on (governance/meetings/case_pages.py).
+DEPARTMENT_VISIBILITY: list[Callable[[object], Q]] = []
 
 
 class IncidentQuerySet(ScopedQuerySet):
@@ -25,7 +33,10 @@ class IncidentQuerySet(ScopedQuerySet):
         return self.filter(Q(grid_cell__in=user.grid_cells.all()) | Q(reporter=user))
 
     def for_department(self, user) -> IncidentQuerySet:
-        mine = self.filter(department_id=user.department_id)
+        seen = Q(department_id=user.department_id)
+        for extra in DEPARTMENT_VISIBILITY:
+            seen |= extra(user)
+        mine = self.filter(seen)
         return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
 
     def open(self) -> IncidentQuerySet:
