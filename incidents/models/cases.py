@@ -13,7 +13,6 @@ from casework.models import ClockedBase, PhotoBase, SequenceBase, StageRunBase, 
 from grids.models.scoping import ScopedQuerySet
 from incidents.choices import OPEN_STATUSES, EventKind, Severity, Source, Stage, Status
 
-
 # Cases a department sees beyond its own, added by higher apps without incidents importing them
 # (the arrows): each maps a department user to a Q of more cases. The joint meeting adds the cases
 # of published decisions its department cooperates on (governance/meetings/case_pages.py).

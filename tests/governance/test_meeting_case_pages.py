@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from governance.meetings import services as meetings
-from incidents.choices import Status
 from incidents.models import Incident
 from tests.governance.conftest import in_days
 
