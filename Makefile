@@ -25,7 +25,7 @@ migrate: venv
 
 # The demo is loaded once; seed_demo is idempotent anyway, the marker only saves time.
 var/.demo-loaded: | migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --no-logins
 	touch $@
 
 demo: migrate var/.demo-loaded

@@ -105,7 +105,7 @@ class CaseMaker(Simulator):
             str(cell.zone_id), c.severity, c.source, str(c.reporter), f.null, c.status, c.resume_status, f.num(c.dept),
             f.num(c.assignee), c.result, c.stage, f.ts(c.due), f.ts(c.warn), f.num(c.paused), str(c.esc), f.flag(c.ext_pending),
             str(c.returns), str(c.reworks), str(c.extensions), f.ts(c.reported), f.ts(c.registered), f.ts(c.closed),
-            f.ts(c.updated),
+            f.ts(c.updated), f.null, f.null,  # no phone accuracy, no intake token: generated, not filed through a form
         )
 
     def leaders_of(self, zone_id: int) -> list[int]:
@@ -265,7 +265,7 @@ class CaseMaker(Simulator):
             data["auto_dispute"] = True
             self.move(c, K.RETURN, t, S.DISPUTED, actor=actor, note=self.rng.choice(self.pools["RETURN_REASONS"]),
                       data=self.f.text(dumps(data)), finish=True, tell=self.leaders(c))
-            self.event(c, K.AUTO_DISPUTE, t, None, S.REGISTERED, S.DISPUTED, "", f'{{"returns": {c.returns}}}', self.w.street)
+            self.event(c, K.AUTO_DISPUTE, t, None, "", "", "", f'{{"returns": {c.returns}}}', self.w.street)
         else:
             self.move(c, K.RETURN, t, S.REGISTERED, actor=actor, note=self.rng.choice(self.pools["RETURN_REASONS"]),
                       data=self.f.text(dumps(data)), restart=True, tell=self.leaders(c))

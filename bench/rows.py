@@ -17,7 +17,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "id", "code", "category_id", "description", "address", "latitude", "longitude", "grid_cell_id", "community_id", "zone_id",
         "severity", "source", "reporter_id", "duplicate_of_id", "status", "resume_status", "department_id", "assignee_id", "result",
         "stage", "due_at", "warn_at", "paused_remaining", "escalation", "extension_pending", "return_count", "rework_count",
-        "extension_count", "reported_at", "registered_at", "closed_at", "updated_at",
+        "extension_count", "reported_at", "registered_at", "closed_at", "updated_at", "location_accuracy_m", "intake_token",
     ),
     IncidentEvent: ("id", "incident_id", "kind", "actor_id", "from_status", "to_status", "note", "data", "created_at"),
     StageDeadline: (

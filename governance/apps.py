@@ -8,4 +8,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Street office")
 
     def ready(self):
+        from governance.meetings import case_pages
         from governance.security import lockout, sessions  # noqa: F401  (connect their signal receivers)
+
+        case_pages.register()  # the meeting's note on case pages; cooperating departments see their cases

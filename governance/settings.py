@@ -111,13 +111,15 @@ else:
     # Embedded mode: kombu's file-system transport lets the web process and a worker on the
     # same machine exchange messages through a folder, with no broker server at all.
     _broker_dir = VAR_DIR / "celery"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's exchange table; its default is a `control/` folder in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -384,6 +386,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's default config gives the "django" logger its own console handler, and the record
+    # then propagates to root's as well: every request warning was printed twice.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 SITE_NAME = _("Grid governance")
@@ -391,3 +396,12 @@ DEMO_PASSWORD = "demo-2026"
 
 # The modules whose `SOURCES` fill the homes' to-do lists (grids.todo); a feature adds its module here.
 HOME_TODO_MODULES = ["grids.todo", "incidents.todo", "governance.meetings.todo", "inspections.todo"]
+# A refused form (expired or missing CSRF token) gets a page in the site's layout, not Django's.
+CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
+
+# --- Intake: where a report may be filed ---------------------------------------------------------
+# A point outside every cell may be filed in a cell chosen by hand only if it lies this close to
+# it (and inside the sub-district's extent); a phone fix vaguer than INTAKE_POOR_ACCURACY_M is
+# flagged on the case for the zone leader.
+INTAKE_MAX_CELL_DISTANCE_M = env_int("INTAKE_MAX_CELL_DISTANCE_M", 2000, minimum=1)
+INTAKE_POOR_ACCURACY_M = env_int("INTAKE_POOR_ACCURACY_M", 100, minimum=1)

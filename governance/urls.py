@@ -26,3 +26,8 @@ urlpatterns = [
 
 # No media route, not even in DEBUG: uploaded files are private and each is sent by a view that
 # checks who may see its owner (casework.files.private_file_response).
+
+# The error pages in the site's layout and language (governance/errors.py).
+handler403 = "governance.errors.permission_denied"
+handler404 = "governance.errors.page_not_found"
+handler500 = "governance.errors.server_error"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
+import shapely
 from django.db import transaction
+from django.db.models import Max, Min
+from shapely.geometry import Point, shape
 
 from grids.locator import locate_cell_in
 from grids.models import Community, GridCell
@@ -28,3 +33,24 @@ def grid_cell_save(cell: GridCell) -> GridCell:
     cell.full_clean()
     cell.save()
     return cell
+
+
+M_PER_DEG = 111_320.0  # metres per degree of latitude (and of longitude at the equator)
+
+
+def distance_to_cell_m(cell: GridCell, *, latitude: float, longitude: float) -> float:
+    """Metres from the point to the cell's boundary (0 inside), on a local flat projection: exact
+    enough at the few kilometres this is used for."""
+    scale_x = M_PER_DEG * math.cos(math.radians(latitude))
+    polygon = shapely.transform(shape(cell.boundary), lambda xy: (xy - (longitude, latitude)) * (scale_x, M_PER_DEG))
+    return polygon.distance(Point(0, 0))
+
+
+def within_subdistrict_extent(*, latitude: float, longitude: float) -> bool:
+    """Whether the point lies inside the bounding box of all grid cells (one aggregate query)."""
+    box = GridCell.objects.aggregate(
+        min_lat=Min("min_lat"), max_lat=Max("max_lat"), min_lng=Min("min_lng"), max_lng=Max("max_lng")
+    )
+    if box["min_lat"] is None:
+        return False
+    return box["min_lat"] <= latitude <= box["max_lat"] and box["min_lng"] <= longitude <= box["max_lng"]

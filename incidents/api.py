@@ -21,8 +21,8 @@ from incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, S
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
-    category_name = serializers.CharField(source="category.name", read_only=True)
-    domain_name = serializers.CharField(source="category.parent.name", read_only=True, default="")
+    category_name = serializers.CharField(source="category.display_name", read_only=True)
+    domain_name = serializers.CharField(source="category.parent.display_name", read_only=True, default="")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     grid_cell_name = serializers.CharField(source="grid_cell.name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
@@ -99,6 +99,10 @@ class IncidentCreateSerializer(serializers.Serializer):
     grid_cell = serializers.IntegerField(required=False, allow_null=True)
     fixed_on_spot = serializers.BooleanField(required=False, default=False)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+    # The phone's estimate of its fix in metres (a vague one is flagged for the zone leader).
+    location_accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0)
+    # A client's one-time key for this report: sending it again returns the case already filed (200).
+    intake_token = serializers.UUIDField(required=False, allow_null=True)
 
 
 class ActionSerializer(serializers.Serializer):
@@ -147,7 +151,7 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         incident = services.report_incident(reporter=request.user, photos=photos, source="api", **data)
         return Response(
             {"id": incident.pk, "code": incident.code, "grid_cell": incident.grid_cell_id, "status": incident.status},
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if incident.repeated else status.HTTP_201_CREATED,
         )
 
     @extend_schema(

@@ -97,6 +97,7 @@ class Action(models.TextChoices):
     RESUME = "resume", _("Resume")
     VOID = "void", _("Void")
     COMMENT = "comment", _("Comment")
+    WITHDRAW = "withdraw", _("Withdraw my report")
 
 
 class EventKind(models.TextChoices):
@@ -161,6 +162,8 @@ TRANSITIONS: dict[str, Transition] = {
     # Back to the status it left (registered if that was not kept).
     Action.RESUME: Transition(frozenset({Status.SUSPENDED}), Status.REGISTERED, LEADERS, branches=_SUSPENDABLE),
     Action.VOID: Transition(OPEN_STATUSES, Status.VOID, LEADERS),
+    # The reporter takes back a report the zone has not registered yet: voided, with the reason.
+    Action.WITHDRAW: Transition(frozenset({Status.REPORTED, Status.SELF_HANDLED}), Status.VOID, frozenset({Role.GRID_WORKER})),
     Action.COMMENT: Transition(frozenset(Status.values), None, EVERYONE),
 }
 

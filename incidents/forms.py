@@ -7,6 +7,8 @@ the page shows it next to the input.
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -20,6 +22,7 @@ from incidents.choices import Action, Severity
 
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+    is_photo_input = True  # rendered by components/photo_picker.html (incidents/_field.html)
 
 
 class PhotosField(forms.FileField):
@@ -76,12 +79,16 @@ class IntakeForm(forms.Form):
         help_text=_("Only for minor matters; add photos that show it fixed. The zone confirms it."),
     )
     photos = PhotosField(label=_("Photos"), help_text=format_lazy(_("Up to {n} photos."), n=MAX_PHOTOS))
+    location_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    # One per form shown: sent twice (a double tap, Back and submit), it files one case.
+    intake_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, tree, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["intake_token"].initial = uuid.uuid4
         self.tree = tree
         self.fields["category"].choices = [("", _("Choose…"))] + [
-            (domain.name, [(leaf.pk, leaf.name) for leaf in domain.children.all()]) for domain in tree
+            (domain.display_name, [(leaf.pk, leaf.display_name) for leaf in domain.children.all()]) for domain in tree
         ]
         self.cells = list(reportable_cells(user))
         self.fields["grid_cell"].choices = [("", _("Found from the location"))] + [
@@ -95,6 +102,7 @@ class IntakeForm(forms.Form):
             "category": data["category"], "description": data["description"], "latitude": data.get("latitude"),
             "longitude": data.get("longitude"), "address": data.get("address", ""), "severity": data.get("severity") or None,
             "grid_cell": data.get("grid_cell"), "fixed_on_spot": bool(data.get("fixed_on_spot")),
+            "location_accuracy": data.get("location_accuracy"), "intake_token": data.get("intake_token"),
         }
 
 
@@ -116,9 +124,26 @@ class CommentForm(forms.Form):
     note = _textarea(_("Comment"), required=True)
 
 
+class HandlerSelect(forms.Select):
+    """The assignee list: each person's option names their department (`data-department`), so the
+    case page's script offers only the chosen department's people (zone teams of the case's zone)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_of: dict[int, int] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        department = self.department_of.get(value) if value not in ("", None) else None
+        if department is not None:
+            option["attrs"]["data-department"] = str(department)
+        return option
+
+
 class DispatchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
-    assignee = forms.TypedChoiceField(label=_("Person (optional)"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Person (optional)"), required=False, coerce=int, empty_value=None,
+                                      widget=HandlerSelect)
     deadline = forms.DateTimeField(
         label=_("Deadline (optional)"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -134,9 +159,12 @@ class DispatchForm(forms.Form):
         # The list was read once for the page; reuse it instead of querying again.
         self.fields["department"].choices = [("", _("Choose…"))] + [(d.pk, d.name) for d in departments]
         groups: dict[str, list] = {}
+        widget = self.fields["assignee"].widget
         for user in handlers:
             groups.setdefault(user.department.name, []).append((user.pk, user.display_name))
+            widget.department_of[user.pk] = user.department_id
         self.fields["assignee"].choices = [("", _("The department decides"))] + list(groups.items())
+        widget.attrs["data-handlers-of"] = self["department"].auto_id
 
 
 class HandleForm(forms.Form):
@@ -176,12 +204,14 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     Action.RESUME: NoteForm,
     Action.VOID: ReasonForm,
     Action.COMMENT: CommentForm,
+    Action.WITHDRAW: ReasonForm,
 }
 
 # Actions that change nothing but the status: one button, the note folded away.
 QUICK_ACTIONS = frozenset({Action.REGISTER, Action.CONFIRM, Action.ACCEPT, Action.CLOSE, Action.APPROVE_EXTENSION, Action.RESUME})
 # Actions that end or push back a case: shown apart, after the main ones.
-SIDE_ACTIONS = frozenset({Action.REJECT, Action.RETURN, Action.DISPUTE, Action.SUSPEND, Action.VOID, Action.REFUSE_EXTENSION})
+SIDE_ACTIONS = frozenset({Action.REJECT, Action.RETURN, Action.DISPUTE, Action.SUSPEND, Action.VOID, Action.REFUSE_EXTENSION,
+                          Action.WITHDRAW})
 
 
 def dispatch_handlers(zone_id: int) -> list:
@@ -197,13 +227,25 @@ def action_form(action: str, incident, *, data=None, files=None, departments=(),
     return form_class(**kwargs)
 
 
+# What the queue's bulk bar may do to the ticked cases (each case still goes through apply_action).
+BULK_ACTIONS = (Action.REGISTER, Action.DISPATCH)
+
+
 class BulkDispatchForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, label=_("Cases"), error_messages={"required": _("Tick the cases to dispatch.")})
-    department = forms.TypedChoiceField(label=_("Dispatch to"), coerce=int, error_messages={"required": _("Choose a department.")})
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[(a, a) for a in BULK_ACTIONS])
+    department = forms.TypedChoiceField(label=_("Dispatch to"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("Choose…"))] + [(d.pk, d.name) for d in departments]
+
+    def clean(self):
+        data = super().clean()
+        data["action"] = data.get("action") or Action.DISPATCH
+        if data["action"] == Action.DISPATCH and not data.get("department") and "department" not in self.errors:
+            self.add_error("department", _("Choose a department."))
+        return data
 
     def full_clean(self):
         # Any submitted id is acceptable here: apply_action answers 404 for cases out of scope.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
@@ -106,3 +108,23 @@ def calendar_gap_years(incident: Incident) -> list[int]:
         return []
     start = min(incident.reported_at, incident.due_at)
     return sorted(load_calendar().uncovered_years(start, incident.due_at))
+
+
+@dataclass(frozen=True)
+class CaseNote:
+    """A box on the case page that another app writes (the joint meeting's agenda and decision)."""
+
+    title: str
+    lines: tuple[str, ...]
+    url: str = ""
+    link_text: str = ""
+    testid: str = "case-note"
+
+
+# Higher apps add what they know about a case here (the arrows forbid incidents to ask them):
+# each takes (user, incident) and returns CaseNotes for the page. One query each at most.
+CASE_NOTES: list[Callable[[object, object], list[CaseNote]]] = []
+
+
+def case_notes(user, incident) -> list[CaseNote]:
+    return [note for source in CASE_NOTES for note in source(user, incident)]

@@ -30,12 +30,13 @@ from grids.choices import Role
 from grids.listing import FilteredListView
 from grids.models import Department, GridCell
 from grids.services import locate_cell
-from grids.templatetags.grid_tags import since
+from grids.templatetags.grid_tags import distance, since
 from grids.views import map_config
 from incidents import exports, selectors, services
 from incidents.choices import OPEN_STATUSES, Action, Source, Status
 from incidents.filters import IncidentFilter
 from incidents.forms import (
+    BULK_ACTIONS,
     QUICK_ACTIONS,
     SIDE_ACTIONS,
     BulkDispatchForm,
@@ -147,7 +148,10 @@ def incident_new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Case %(code)s filed. The zone has been told.") % {"code": incident.code})
+            if incident.repeated:
+                messages.info(request, _("This report was already filed as %(code)s; here it is.") % {"code": incident.code})
+            else:
+                messages.success(request, _("Case %(code)s filed. The zone has been told.") % {"code": incident.code})
             return redirect("incidents:detail", pk=incident.pk)
     cells = form.cells
     context = {
@@ -200,8 +204,8 @@ def duplicates(request):
             "id": case.pk, "code": case.code, "url": reverse("incidents:detail", args=[case.pk]),
             "link_url": reverse("incidents:link", args=[case.pk]), "distance_m": case.distance_m,
             "status": case.status, "status_display": case.get_status_display(),
-            "text": _("A case of the same category (%(code)s) lies within %(distance)s m, reported %(ago)s ago.") % {
-                "code": case.code, "distance": case.distance_m, "ago": since(case.reported_at),
+            "text": _("A case of the same category (%(code)s), %(where)s, reported %(ago)s.") % {
+                "code": case.code, "where": distance(case.distance_m), "ago": since(case.reported_at),
             },
         }
         for case in found
@@ -252,10 +256,15 @@ class QueueView(CaseListView):
 
     def get_extra_context(self, context: dict) -> dict:
         user = self.request.user
+        can_dispatch = user.sees_everything or user.role == Role.ZONE_LEADER
+        if can_dispatch:
+            # A row is ticked only for what its case allows now (the engine's refusal, no query).
+            for case in context["object_list"]:
+                case.bulk_actions = [a for a in BULK_ACTIONS if services.refusal(user, case, a) is None]
         return {
             **super().get_extra_context(context),
             "bulk_form": BulkDispatchForm(departments=_departments()),
-            "can_dispatch": user.sees_everything or user.role == Role.ZONE_LEADER,
+            "can_dispatch": can_dispatch,
             "export_query": queue_filter_data(self.request).urlencode(),
         }
 
@@ -273,7 +282,8 @@ def bulk_dispatch(request):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(back)
-    ids = form.cleaned_data["ids"]
+    ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    params = {"department": form.cleaned_data["department"]} if action == Action.DISPATCH else {}
     codes = dict(Incident.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", "code"))
     done: list[str] = []
     for incident_id in ids:
@@ -282,9 +292,7 @@ def bulk_dispatch(request):
             messages.error(request, _("Case #%(id)s was not found.") % {"id": incident_id})
             continue
         try:
-            services.apply_action(
-                incident_id, actor=request.user, action=Action.DISPATCH, params={"department": form.cleaned_data["department"]}
-            )
+            services.apply_action(incident_id, actor=request.user, action=action, params=params)
         except (services.Refused, ValidationError) as error:
             messages.error(request, f"{code}: {refusal_message(error)}")
         except Http404:
@@ -292,7 +300,8 @@ def bulk_dispatch(request):
         else:
             done.append(code)
     if done:
-        messages.success(request, _("Dispatched %(count)s: %(codes)s") % {"count": len(done), "codes": ", ".join(done)})
+        said = _("Dispatched %(count)s: %(codes)s") if action == Action.DISPATCH else _("Registered %(count)s: %(codes)s")
+        messages.success(request, said % {"count": len(done), "codes": ", ".join(done)})
     return redirect(back)
 
 
@@ -367,6 +376,7 @@ def _render_case(request, pk: int, *, failed=None, status: int = 200):
         "events": list(incident.events.all()),
         "deadlines": list(incident.deadlines.all()),
         "calendar_gap_years": selectors.calendar_gap_years(incident),
+        "case_notes": selectors.case_notes(request.user, incident),
         "map_data": {
             "tiles": map_config()["tiles"],
             "point": [incident.latitude, incident.longitude] if incident.latitude is not None else None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,6 +81,7 @@ def seed_history(*, months: int = 6, seed: int = 2026, now: datetime | None = No
 def _say(stdout: TextIO | None, line: str) -> None:
     if stdout is not None:
         stdout.write(line + "\n")
+        stdout.flush()
 
 
 @contextmanager
@@ -250,6 +252,8 @@ def _replay(plans: list[CasePlan], *, now: datetime, stdout: TextIO | None) -> d
     next_sweep = timeline[0][0] + SWEEP_EVERY if timeline else now
     photos = 0
     busy = False  # whether anything happened since the last window was closed
+    started = time.monotonic()
+    report_every = max(len(plans) // 10, 1)  # a progress line per tenth of the cases
     for at, n, i in timeline:
         while next_sweep <= at:
             if _sweep_due(clocks, next_sweep):
@@ -273,6 +277,8 @@ def _replay(plans: list[CasePlan], *, now: datetime, stdout: TextIO | None) -> d
                     photos += 1
                 incident = report_incident(reporter=step.actor, photos=uploads, now=at, **params)
                 case_ids[n] = incident.pk
+                if len(case_ids) % report_every == 0:
+                    _say(stdout, f"  cases: {len(case_ids)}/{len(plans)} reported ({time.monotonic() - started:.0f} s)")
             else:
                 incident = apply_action(case_ids[n], actor=step.actor, action=step.action, params=step.params, now=at)
         except (Refused, ValidationError, Http404) as error:

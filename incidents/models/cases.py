@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import ClockedBase, PhotoBase, SequenceBase, StageRunBase, TimelineEventBase
 from grids.models.scoping import ScopedQuerySet
 from incidents.choices import OPEN_STATUSES, EventKind, Severity, Source, Stage, Status
+
+# Cases a department sees beyond its own, added by higher apps without incidents importing them
+# (the arrows): each maps a department user to a Q of more cases. The joint meeting adds the cases
+# of published decisions its department cooperates on (governance/meetings/case_pages.py).
+DEPARTMENT_VISIBILITY: list[Callable[[object], Q]] = []
 
 
 class IncidentQuerySet(ScopedQuerySet):
@@ -25,7 +32,10 @@ class IncidentQuerySet(ScopedQuerySet):
         return self.filter(Q(grid_cell__in=user.grid_cells.all()) | Q(reporter=user))
 
     def for_department(self, user) -> IncidentQuerySet:
-        mine = self.filter(department_id=user.department_id)
+        seen = Q(department_id=user.department_id)
+        for extra in DEPARTMENT_VISIBILITY:
+            seen |= extra(user)
+        mine = self.filter(seen)
         return mine.filter(zone_id=user.zone_id) if user.zone_id else mine
 
     def open(self) -> IncidentQuerySet:
@@ -42,6 +52,10 @@ class Incident(ClockedBase):
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The phone's own estimate of its fix (metres); a poor one is flagged for the zone leader.
+    location_accuracy_m = models.PositiveIntegerField(_("location accuracy (m)"), null=True, blank=True)
+    # The intake form's one-time token: the same form sent twice files one case (see intake.report_incident).
+    intake_token = models.UUIDField(_("intake token"), null=True, blank=True, editable=False)
     # Territory is denormalised from the cell so that scoping and queues filter on one indexed column.
     grid_cell = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("grid cell"))
     community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("community"))
@@ -83,10 +97,19 @@ class Incident(ClockedBase):
 
     objects = IncidentQuerySet.as_manager()
 
+    @property
+    def poor_location_fix(self) -> bool:
+        """Whether the phone's fix was too vague to trust the cell it chose (INTAKE_POOR_ACCURACY_M)."""
+        return self.location_accuracy_m is not None and self.location_accuracy_m > settings.INTAKE_POOR_ACCURACY_M
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "intake_token"], condition=models.Q(intake_token__isnull=False),
+                                    name="incident_intake_once"),
+        ]
         indexes = [
             models.Index(fields=["zone", "status", "-reported_at"], name="incident_zone_queue"),
             models.Index(fields=["department", "status", "-reported_at"], name="incident_dept_queue"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import LimitKind
@@ -54,7 +55,15 @@ class Category(models.Model):
         ordering = ["sort", "code"]
 
     def __str__(self) -> str:
-        return self.name if self.parent_id is None else f"{self.parent.name} / {self.name}"
+        return self.display_name if self.parent_id is None else f"{self.parent.display_name} / {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page: the English name when English is active and one is set."""
+        language = translation.get_language() or ""
+        if self.name_en and language.startswith("en"):
+            return self.name_en
+        return self.name
 
     @property
     def is_domain(self) -> bool:

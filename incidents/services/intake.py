@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import parsers
+from casework import humanize, parsers
 from casework.errors import Forbidden
 from casework.numbering import next_number
 from casework.photos import attach_photos, clean_photos, files_discarded_on_error
 from grids.choices import Role
 from grids.models import GridCell
-from grids.services import locate_cell
+from grids.services import distance_to_cell_m, locate_cell, within_subdistrict_extent
 from incidents.choices import STAGE_OF_STATUS, EventKind, Severity, Source, Status
 from incidents.models import CaseSequence, Category, Incident, IncidentEvent, IncidentPhoto, PhotoKind
 from incidents.services.clock import CASE_CLOCK as CLOCK
@@ -59,14 +61,33 @@ def _category(value) -> Category:
 
 
 def _cell(reporter, latitude, longitude, grid_cell) -> GridCell:
-    if latitude is not None and longitude is not None:
+    located = latitude is not None and longitude is not None
+    if located:
         found = locate_cell(latitude=latitude, longitude=longitude)
         if found is not None:
             return found
+        # Outside every cell: a cell chosen by hand is accepted only for a point nearby.
+        if not within_subdistrict_extent(latitude=latitude, longitude=longitude):
+            raise ValidationError({"latitude": _(
+                "The location lies outside the sub-district. Check the pin on the map (or your phone's location) and try again."
+            )})
     if grid_cell in (None, ""):
-        if latitude is None or longitude is None:
+        if not located:
             raise ValidationError({"latitude": _("Give the location, or choose the grid cell.")})
         raise ValidationError({"grid_cell": _("The location lies outside every grid cell: choose the cell.")})
+    cell = _chosen_cell(reporter, grid_cell)
+    if located:
+        limit = settings.INTAKE_MAX_CELL_DISTANCE_M
+        away = distance_to_cell_m(cell, latitude=latitude, longitude=longitude)
+        if away > limit:
+            raise ValidationError({"grid_cell": _(
+                "The location is %(away)s from the chosen grid cell (at most %(limit)s is accepted): "
+                "move the pin to where the case is, or choose the right cell."
+            ) % {"away": humanize.length(away), "limit": humanize.length(limit)}})
+    return cell
+
+
+def _chosen_cell(reporter, grid_cell) -> GridCell:
     # A manual choice: one of the reporter's own cells or, for staff, a cell they oversee.
     choices = GridCell.objects.visible_to(reporter)
     if getattr(reporter, "community_id", None):
@@ -77,11 +98,50 @@ def _cell(reporter, latitude, longitude, grid_cell) -> GridCell:
         raise ValidationError({"grid_cell": _("Unknown grid cell, or not one you may report in.")}) from None
 
 
+class _AlreadyFiled(Exception):
+    """Raised inside the intake transaction to roll it back, its case number with it."""
+
+
+def _intake_token(value) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError({"intake_token": _("The form's token is malformed: reload the form.")}) from None
+
+
+def _filed_with(reporter, token: uuid.UUID) -> Incident | None:
+    return Incident.objects.filter(reporter=reporter, intake_token=token).first()
+
+
+def report_incident(*, reporter, intake_token=None, **fields) -> Incident:
+    """File a new case (see _file_report); with the form's one-time `intake_token`, a repeat of
+    the same form (a double tap, Back and submit again, a retried request) returns the case the
+    first one filed, marked `repeated`, instead of a second case."""
+    token = _intake_token(intake_token)
+    if token is not None and (existing := _filed_with(reporter, token)) is not None:
+        existing.repeated = True
+        return existing
+    try:
+        incident = _file_report(reporter=reporter, intake_token=token, **fields)
+    except (_AlreadyFiled, IntegrityError):
+        # A concurrent twin committed first (seen once its case number's lock was released).
+        if token is None or (existing := _filed_with(reporter, token)) is None:
+            raise
+        existing.repeated = True
+        return existing
+    incident.repeated = False
+    return incident
+
+
 @files_discarded_on_error()
 @transaction.atomic
-def report_incident(
+def _file_report(
     *,
     reporter,
+    intake_token: uuid.UUID | None = None,
+    location_accuracy=None,
     category,
     description: str,
     latitude=None,
@@ -111,6 +171,7 @@ def report_incident(
         raise ValidationError({"severity": _("Unknown severity.")})
     latitude = parsers.decimal_number(latitude, field="latitude", low=-90, high=90)
     longitude = parsers.decimal_number(longitude, field="longitude", low=-180, high=180)
+    accuracy = parsers.decimal_number(location_accuracy, field="location_accuracy", low=0, high=1_000_000)
     if fixed_on_spot:
         if not category.self_handle_allowed:
             raise ValidationError({"fixed_on_spot": _("Cases of this category cannot be fixed on the spot.")})
@@ -123,11 +184,14 @@ def report_incident(
         latitude=latitude, longitude=longitude, grid_cell=cell, community_id=cell.community_id,
         zone_id=cell.community.zone_id, severity=severity, source=source, reporter=reporter,
         status=Status.SELF_HANDLED if fixed_on_spot else Status.REPORTED, reported_at=now,
+        location_accuracy_m=None if accuracy is None or latitude is None else round(accuracy), intake_token=intake_token,
     )
     limit = CLOCK.plan(incident, STAGE_OF_STATUS[incident.status], now)
     leaders = list(zone_leaders(incident.zone_id))
     # Read everything first: from the number to commit the year's counter row is locked.
     incident.code = next_code(cell.community.zone.subdistrict.case_prefix, now)
+    if intake_token is not None and _filed_with(reporter, intake_token) is not None:
+        raise _AlreadyFiled  # the twin waited on the number's lock and committed meanwhile
     incident.save()
     CLOCK.record_run(incident, limit, now)
     if cleaned:

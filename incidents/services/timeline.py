@@ -47,7 +47,7 @@ def tell(recipients, incident: Incident, event: IncidentEvent) -> None:
         ids,
         kind=event.kind,
         title=_("%(code)s: %(event)s") % {"code": incident.code, "event": label},
-        body=f"{incident.category.name} · {incident.description[:80]}" + (f"\n{event.note}" if event.note else ""),
+        body=f"{incident.category.display_name} · {incident.description[:80]}" + (f"\n{event.note}" if event.note else ""),
         url=case_url(incident.pk),
         key=f"case-event:{event.pk}",
     )

@@ -59,6 +59,8 @@ def _guard(actor, incident: Incident, action: str) -> str | None:
         return _("An extension request is already waiting for a decision.")
     if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not incident.extension_pending:
         return _("No extension request is waiting.")
+    if action == Action.WITHDRAW and actor.pk != incident.reporter_id:
+        return _("Only the person who filed the report may withdraw it.")
     if action == Action.SUSPEND and incident.extension_pending:
         return _("Decide the pending extension request first.")
     return None
@@ -252,6 +254,13 @@ def _void(step: Step) -> Move:
     return Move(EventKind.VOID, reason)
 
 
+def _withdraw(step: Step) -> Move:
+    """The reporter's own void of an unregistered report: the same end, said as theirs."""
+    reason = _text(step.params, "reason", required=True, label=_("Reason"))
+    CLOCK.finish(step.obj, step.now)
+    return Move(EventKind.VOID, reason, {"withdrawn": True}, tell=tuple(zone_leaders(step.obj.zone_id)))
+
+
 def _comment(step: Step) -> Move:
     return Move(EventKind.COMMENT, _text(step.params, "note", required=True, label=_("Comment")))
 
@@ -262,6 +271,7 @@ HANDLERS = {
     Action.CLOSE: _close, Action.DISPUTE: _dispute, Action.REQUEST_EXTENSION: _request_extension,
     Action.APPROVE_EXTENSION: _approve_extension, Action.REFUSE_EXTENSION: _refuse_extension,
     Action.SUSPEND: _suspend, Action.RESUME: _resume, Action.VOID: _void, Action.COMMENT: _comment,
+    Action.WITHDRAW: _withdraw,
 }
 
 PHOTO_KIND = {Action.HANDLE: PhotoKind.HANDLE, Action.VERIFY: PhotoKind.VERIFY}
@@ -272,10 +282,13 @@ def _attach(incident: Incident, photos: list, *, action: str, actor) -> None:
 
 
 def _after(incident: Incident, move: Move, event, step: Step) -> None:
-    """A second return sends the case to the joint meeting on its own: its own event, and the street office hears."""
+    """A second return sends the case to the joint meeting on its own: its own event, and the street office hears.
+
+    The return's event already carries the status change (→ disputed); this one only says why, so
+    it records no status of its own (else the timeline showed the change twice).
+    """
     if (move.data or {}).get("auto_dispute"):
-        record(incident, EventKind.AUTO_DISPUTE, from_status=step.from_status, to_status=Status.DISPUTED,
-               data={"returns": incident.return_count}, at=step.now)
+        record(incident, EventKind.AUTO_DISPUTE, data={"returns": incident.return_count}, at=step.now)
         tell(street_office(), incident, event)
 
 

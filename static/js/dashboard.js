@@ -150,9 +150,7 @@
 
   function cellMap(el, cells, config, t) {
     if (typeof window.L === "undefined") return;
-    const map = window.L.map(el, { zoomControl: true, zoomSnap: 0.25 });
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    (config.tiles || []).forEach(function (tile) { window.L.tileLayer(tile.url, tile.options || {}).addTo(map); });
+    const map = window.GridMap.create(el, { zoomControl: true, zoomSnap: 0.25 }, config.tiles);
     let metric = "reported";
     const layer = window.L.geoJSON({
       type: "FeatureCollection",

@@ -9,6 +9,7 @@
   if (!form) return;
   const labels = document.getElementById("intake-labels").dataset;
   const lat = form.querySelector("input[name=latitude]");
+  const accuracy = form.querySelector("input[name=location_accuracy]");
   const lng = form.querySelector("input[name=longitude]");
   const category = form.querySelector("select[name=category]");
   const domainSelect = form.querySelector("[data-domain-select]");
@@ -19,10 +20,8 @@
   const dupBox = form.querySelector("[data-duplicates]");
   const dupList = form.querySelector("[data-duplicate-list]");
   const photos = form.querySelector("input[name=photos]");
-  const previews = form.querySelector("[data-photo-previews]");
   const selfHandleRow = form.querySelector("[data-self-handle-row]");
   const selfHandleIds = new Set(JSON.parse(document.getElementById("self-handle-ids").textContent));
-  const MAX_PHOTOS = Number(labels.maxPhotos || 9);
 
   // --- Category: a domain select narrows the subcategory list -----------------------------------
   const groups = Array.from(category.querySelectorAll("optgroup")).map(function (g) {
@@ -80,8 +79,7 @@
   let marker = null;
   const mapEl = document.getElementById("intake-map");
   if (typeof L !== "undefined" && mapEl) {
-    map = L.map(mapEl, { zoomControl: true });
-    (data.tiles || []).forEach(function (tile) { L.tileLayer(tile.url, tile.options || {}).addTo(map); });
+    map = window.GridMap.create(mapEl, { zoomControl: true }, data.tiles);
     const cells = L.geoJSON(data.cells, {
       className: "cell-mine",
       style: function () { return { color: "#c0392b", weight: 2, fillColor: "#e74c3c", fillOpacity: 0.15 }; },
@@ -90,7 +88,8 @@
     const bounds = cells.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 });
     else map.setView([36.0, 120.0], 12);
-    map.on("click", function (event) { setPoint(event.latlng.lat, event.latlng.lng, true); });
+    // A point placed by hand is not the phone's fix: its accuracy no longer applies.
+    map.on("click", function (event) { if (accuracy) accuracy.value = ""; setPoint(event.latlng.lat, event.latlng.lng, true); });
     mapEl.dataset.ready = "1";
   }
 
@@ -100,6 +99,7 @@
       marker = L.marker([la, ln], { draggable: true, autoPan: true }).addTo(map);
       marker.on("dragend", function () {
         const p = marker.getLatLng();
+        if (accuracy) accuracy.value = "";
         setPoint(p.lat, p.lng, false);
       });
     } else {
@@ -154,6 +154,7 @@
     navigator.geolocation.getCurrentPosition(
       function (position) {
         geoStatus.textContent = labels.located + " (±" + Math.round(position.coords.accuracy || 0) + " m)";
+        if (accuracy) accuracy.value = Math.round(position.coords.accuracy || 0) || "";
         setPoint(position.coords.latitude, position.coords.longitude, true);
       },
       function () {
@@ -201,22 +202,6 @@
       dupBox.hidden = body.results.length === 0;
     }).catch(function () { dupBox.hidden = true; });
   }
-
-  // --- Photos ----------------------------------------------------------------------------------------
-  photos.addEventListener("change", function () {
-    previews.innerHTML = "";
-    const files = Array.from(photos.files || []);
-    files.slice(0, MAX_PHOTOS).forEach(function (file) {
-      const li = document.createElement("li");
-      const img = document.createElement("img");
-      img.alt = file.name;
-      img.src = URL.createObjectURL(file);
-      li.appendChild(img);
-      previews.appendChild(li);
-    });
-    photos.setCustomValidity(files.length > MAX_PHOTOS ? labels.tooMany : "");
-    if (files.length > MAX_PHOTOS) photos.reportValidity();
-  });
 
   // --- Start -----------------------------------------------------------------------------------------
   categoryChanged();

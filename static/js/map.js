@@ -22,6 +22,32 @@
     L.Control.Zoom.mergeOptions(zoom);
   }
 
+  const tilesFailedText = (script && script.dataset.tilesFailed) || "Map tiles could not be loaded.";
+
+  // The one map set-up every map uses (grid maps, the dashboard, the case page, the intake form):
+  // Leaflet's attribution without its flag prefix, the configured tile layers, and a clear notice
+  // over the map when tiles fail (a closed network, OpenStreetMap blocked) instead of a grey box.
+  function createMap(el, options, tiles) {
+    const map = L.map(el, options || { zoomControl: true });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    let notice = null;
+    (tiles || []).forEach(function (tile) {
+      const layer = L.tileLayer(tile.url, tile.options || {});
+      layer.on("tileerror", function () {
+        if (notice) return;
+        notice = document.createElement("div");
+        notice.className = "map-notice";
+        notice.setAttribute("role", "status");
+        notice.dataset.testid = "tiles-failed";
+        notice.textContent = tilesFailedText;
+        el.appendChild(notice);
+      });
+      layer.addTo(map);
+    });
+    return map;
+  }
+  window.GridMap = { create: createMap };
+
   function readJSON(id) {
     const el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
@@ -69,13 +95,8 @@
   function initMap(container) {
     const config = readJSON(container.dataset.config) || { tiles: [], labels: {} };
     const cells = readJSON(container.dataset.cells) || { features: [] };
-    const map = L.map(container, { zoomControl: true, preferCanvas: false });
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-
-    config.tiles.forEach(function (tile) {
-      // Tile failures are expected offline; they must not affect the boundaries.
-      L.tileLayer(tile.url, tile.options || {}).addTo(map);
-    });
+    // Tile failures are expected offline; they must not affect the boundaries.
+    const map = createMap(container, { zoomControl: true, preferCanvas: false }, config.tiles);
 
     const mine = cells.features.filter(function (f) { return f.properties.mine; });
     const other = cells.features.filter(function (f) { return !f.properties.mine; });

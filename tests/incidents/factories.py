@@ -137,6 +137,7 @@ def valid_params(action: str, department) -> dict:
         Action.REFUSE_EXTENSION: {"reason": "Fix it with what you have"},
         Action.SUSPEND: {"reason": "Owner abroad until next month"},
         Action.VOID: {"reason": "Filed twice by mistake"},
+        Action.WITHDRAW: {"reason": "Someone else already reported it"},
         Action.COMMENT: {"note": "Seen again this morning"},
     }.get(action, {})
 

@@ -25,6 +25,7 @@ INSIDE_A1X = (36.002, 120.002)
 INSIDE_A2X = (36.002, 120.022)
 INSIDE_B1X = (36.002, 120.042)
 OUTSIDE = (36.5, 120.5)
+GAP = (36.002, 120.015)  # between the world's cells, inside the sub-district, ~900 m from cell_a1x
 M_PER_DEG_LAT = 111_320.0
 
 
@@ -447,10 +448,10 @@ def test_intake_refuses_ten_photos(world, cats, page_for):
 
 def test_intake_outside_every_cell_asks_for_the_cell_then_takes_it(world, cats, page_for):
     client = english(page_for(world.users.worker))
-    response = intake(client, cats, latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    response = intake(client, cats, latitude=GAP[0], longitude=GAP[1])
     assert response.status_code == 400 and 'data-testid="error-grid_cell"' in text(response)
     assert not Incident.objects.exists()
-    response = intake(client, cats, latitude=OUTSIDE[0], longitude=OUTSIDE[1], grid_cell=world.cell_a1x.pk)
+    response = intake(client, cats, latitude=GAP[0], longitude=GAP[1], grid_cell=world.cell_a1x.pk)
     assert response.status_code == 302
     assert Incident.objects.get().grid_cell == world.cell_a1x
     # A cell that is not the worker's is not on offer.
@@ -491,7 +492,7 @@ def test_duplicates_finds_a_case_30_m_away_but_not_80_m(world, cats, page_for):
     near = north_of(INSIDE_A1X, 30)
     body = client.get(reverse("incidents:duplicates"), {"category": cats.gas.pk, "lat": near[0], "lng": near[1]}).json()
     assert [r["id"] for r in body["results"]] == [case.pk]
-    assert body["results"][0]["distance_m"] == 30 and "within 30 m" in body["results"][0]["text"]
+    assert body["results"][0]["distance_m"] == 30 and "30 m away" in body["results"][0]["text"]
     assert body["results"][0]["link_url"] == reverse("incidents:link", args=[case.pk])
     far = north_of(INSIDE_A1X, 80)
     body = client.get(reverse("incidents:duplicates"), {"category": cats.gas.pk, "lat": far[0], "lng": far[1]}).json()

@@ -30,8 +30,9 @@ SEES_DISPATCHED = SEES | HANDLER
 A = Action
 # (status, extension pending) → action → personas for whom it succeeds. COMMENT: everyone who sees it.
 EXPECTED: dict[tuple[str, bool], dict[str, set]] = {
-    (Status.REPORTED, False): {A.REGISTER: LEAD, A.REJECT: LEAD, A.VOID: LEAD},
-    (Status.SELF_HANDLED, False): {A.REGISTER: LEAD, A.CONFIRM: LEAD, A.VOID: LEAD},
+    # WITHDRAW: only the grid worker who filed it (`worker`), while it is not registered.
+    (Status.REPORTED, False): {A.REGISTER: LEAD, A.REJECT: LEAD, A.VOID: LEAD, A.WITHDRAW: {"worker"}},
+    (Status.SELF_HANDLED, False): {A.REGISTER: LEAD, A.CONFIRM: LEAD, A.VOID: LEAD, A.WITHDRAW: {"worker"}},
     (Status.REGISTERED, False): {A.DISPATCH: LEAD, A.DISPUTE: LEAD, A.SUSPEND: LEAD, A.VOID: LEAD},
     (Status.REJECTED, False): {},
     (Status.DISPATCHED, False): {A.ACCEPT: HANDLER, A.RETURN: HANDLER, A.DISPUTE: LEAD, A.SUSPEND: LEAD, A.VOID: LEAD},
@@ -54,7 +55,7 @@ EXPECTED: dict[tuple[str, bool], dict[str, set]] = {
 NEXT_STATUS = {
     A.REGISTER: Status.REGISTERED, A.REJECT: Status.REJECTED, A.CONFIRM: Status.CLOSED, A.DISPATCH: Status.DISPATCHED,
     A.ACCEPT: Status.ACCEPTED, A.RETURN: Status.REGISTERED, A.HANDLE: Status.HANDLED, A.VERIFY: Status.VERIFIED,
-    A.CLOSE: Status.CLOSED, A.DISPUTE: Status.DISPUTED, A.SUSPEND: Status.SUSPENDED, A.VOID: Status.VOID,
+    A.CLOSE: Status.CLOSED, A.DISPUTE: Status.DISPUTED, A.SUSPEND: Status.SUSPENDED, A.VOID: Status.VOID, A.WITHDRAW: Status.VOID,
     A.RESUME: Status.ACCEPTED,  # the factory suspends an accepted case
 }
 
@@ -131,7 +132,11 @@ def test_second_return_makes_the_case_disputed_on_its_own(world, make_case, api_
     assert (case.status, case.return_count, case.department_id, case.due_at) == (Status.DISPUTED, 2, None, None)
     assert kinds(case.pk)[-2:] == [EventKind.RETURN, EventKind.AUTO_DISPUTE]
     auto = IncidentEvent.objects.get(incident=case, kind=EventKind.AUTO_DISPUTE)
-    assert (auto.to_status, auto.data["returns"]) == (Status.DISPUTED, 2)
+    assert auto.data["returns"] == 2
+    # The status change is shown once, on the return that made it.
+    changes = IncidentEvent.objects.filter(incident=case, to_status=Status.DISPUTED)
+    assert list(changes.values_list("kind", flat=True)) == [EventKind.RETURN]
+    assert (auto.from_status, auto.to_status) == ("", "")
     assert Notification.objects.filter(recipient=world.users.street, kind=EventKind.RETURN).exists()
     # The zone may not re-dispatch a disputed case; the street office (the meeting's decision) may.
     assert post_action(leader, case.pk, A.DISPATCH, department=world.safety.pk).status_code == 409

@@ -46,19 +46,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--force", action="store_true", help="Load the demo even though DEBUG is off.")
+        # `make run` prints the logins itself each time it starts, so its first run passes this.
+        parser.add_argument("--no-logins", action="store_true", help="Do not print the demo logins at the end.")
 
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(self, *args, force: bool = False, no_logins: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 _("Refusing to load demo data with DEBUG off: this may be a real database. Pass --force if you mean it.")
             )
-        for name, step in SEED_STEPS:
+        begun = time.monotonic()
+        for number, (name, step) in enumerate(SEED_STEPS, start=1):
             started = time.monotonic()
+            # Said before the step runs, so a slow step shows what the machine is busy with.
+            self.stdout.write(f"({number}/{len(SEED_STEPS)}) {name} …")
+            self.stdout.flush()  # shown now even when the output is a pipe (make, a log file)
             created = step(stdout=self.stdout)
             details = ", ".join(f"{what}: {n}" for what, n in created.items() if n) or _("nothing new")
             self.stdout.write(
                 self.style.SUCCESS(f"[{name}] ")
                 + _("%(details)s (%(seconds).1f s)") % {"details": details, "seconds": time.monotonic() - started}
             )
-        self.stdout.write("")
-        write_demo_logins(self.stdout)
+        self.stdout.write(_("Demo loaded in %(seconds).0f s.") % {"seconds": time.monotonic() - begun})
+        if not no_logins:
+            self.stdout.write("")
+            write_demo_logins(self.stdout)
