@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipantBodyEnum": "inspections.interview_choices.Body",
         "RefusalKindEnum": "inspections.interview_choices.RefusalKind",
         "DecisionActionEnum": "governance.meetings.choices.DecisionAction",
+        "SignatureKindEnum": "inspections.choices.SignatureKind",
     },
 }
 

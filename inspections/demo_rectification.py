@@ -146,10 +146,12 @@ def seed_rectification(*, stdout: TextIO | None = None) -> dict[str, int]:
         def recheck(t, ids=ids, passed=True, reason="现场复查合格", partner=partner):
             for pk in ids:
                 hazard = Hazard.objects.get(pk=pk)
-                reviewers = [partner.pk, street.pk] if hazard.level == HazardLevel.MAJOR else [partner.pk]
-                reviewers = [r for r in reviewers if r != hazard.reporter_id or hazard.level != HazardLevel.MAJOR]
-                if hazard.level == HazardLevel.MAJOR and len(reviewers) < 2:
-                    reviewers = [street.pk, *[u for u in safety.exclude(pk=hazard.reporter_id).values_list("pk", flat=True)][:1]]
+                if hazard.level == HazardLevel.MAJOR:
+                    # Two reviewers, neither of them the hazard's reporter.
+                    pool = [partner.pk, street.pk, *safety.values_list("pk", flat=True)]
+                    reviewers = list(dict.fromkeys(pk for pk in pool if pk != hazard.reporter_id))[:2]
+                else:
+                    reviewers = [partner.pk]
                 apply_hazard_action(pk, actor=street, action="start_recheck", params={"reviewers": reviewers}, now=t)
                 reviewer = street if street.pk in reviewers else User.objects.get(pk=reviewers[0])
                 apply_hazard_action(pk, actor=reviewer, action="pass_recheck" if passed else "fail_recheck",
