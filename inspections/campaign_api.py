@@ -194,6 +194,7 @@ class CampaignViewSet(ScopedAPIMixin, mixins.CreateModelMixin, mixins.UpdateMode
     )
     @action(detail=True, methods=["post"], url_path="actions")
     def actions(self, request, pk=None):
+        self.get_object()  # out of scope or missing: 404 before the body is read
         serializer = CampaignActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service.move_campaign(pk, actor=request.user, action=serializer.validated_data["action"],

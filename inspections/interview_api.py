@@ -126,6 +126,7 @@ class InterviewViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="actions")
     def actions(self, request, pk=None):
+        self.get_object()  # out of scope or missing: 404 before the body is read
         serializer = InterviewActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = {k: v for k, v in request.data.items() if k not in ("action", "scan", "attended")}
@@ -141,6 +142,7 @@ class InterviewViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ParticipantWriteSerializer, responses={201: ParticipantSerializer})
     @action(detail=True, methods=["post"], url_path="participants")
     def participants(self, request, pk=None):
+        self.get_object()  # out of scope or missing: 404 before the body is read
         serializer = ParticipantWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         seat = services.add_participant(pk, actor=request.user, **serializer.validated_data)

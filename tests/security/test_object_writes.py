@@ -29,6 +29,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -39,7 +40,13 @@ from grids.notifications import notify
 from incidents.choices import Status
 from tests import factories as f
 from tests.incidents import factories as cf
-from tests.inspections.conftest import checklist, enterprises, make_inspection  # noqa: F401  (fixtures)
+from inspections.interview_choices import Body, RefusalKind
+from inspections.models import HazardEvent, SupervisionLetter
+from inspections.services import interviews
+from tests.inspections.campaign_fixtures import campaign_data
+from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
+from tests.inspections.interviews.helpers import commit_params, hold_params, scan, schedule_params
+from tests.inspections.rectification_fixtures import drive  # noqa: F401  (fixture)
 
 PUBLIC = "public"
 
@@ -59,6 +66,27 @@ ROUTES: dict[str, str] = {
     "inspections:raise-hazard": "inspection_answer",
     "inspections:inspection-photo": "inspection_photo",
     "inspections:inspection-signature": "inspection",
+    "inspections:inspection-edit": "inspection",
+    "inspections:campaign-detail": "campaign",
+    "inspections:campaign-edit": "campaign",
+    "inspections:campaign-act": "campaign",
+    "inspections:campaign-ledger": "campaign",
+    "inspections:notice-create": "enterprise",
+    "inspections:notice-detail": "notice",
+    "inspections:notice-serve": "notice",
+    "inspections:notice-print": "notice",
+    "inspections:notice-proof": "notice",
+    "inspections:letter-print": "letter",
+    "inspections:evidence-photo": "evidence_photo",
+    "inspections:refusal-form": "refused_hazard",
+    "inspections:refusal-evidence": "refusal_evidence",
+    "inspections:interview-detail": "interview",
+    "inspections:interview-act": "interview",
+    "inspections:interview-participant-add": "interview",
+    "inspections:interview-scan": "interview",
+    "inspections:interview-print-notice": "interview",
+    "inspections:interview-print-record": "interview",
+    "inspections:interview-print-dossier": "interview",
     "grids:zone-detail": "zone",
     "grids:community-detail": "community",
     "grids:cell-detail": "cell",
@@ -101,6 +129,16 @@ ROUTES: dict[str, str] = {
     "inspection-submit": "inspection",
     "hazard-detail": "hazard",
     "hazard-actions": "hazard",
+    "campaign-detail": "campaign",
+    "campaign-actions": "campaign",
+    "campaign-progress": "campaign",
+    "campaign-targets": "campaign",
+    "rectification-detail": "rectified_hazard",
+    "notice-detail": "notice",
+    "notice-serve": "notice",
+    "interview-detail": "interview",
+    "interview-actions": "interview",
+    "interview-participants": "interview",
     "meeting-detail": "meeting",
     "meeting-publish": "meeting",
     "meeting-refresh": "meeting",
@@ -173,7 +211,7 @@ def test_every_object_route_is_in_the_registry():
 # --- the objects -----------------------------------------------------------------------------
 
 @pytest.fixture
-def probes(world, enterprises, checklist, make_inspection, settings, tmp_path):  # noqa: F811
+def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, settings, tmp_path):  # noqa: F811
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.NOTIFICATION_CHANNELS = []
     from inspections import services as inspections
@@ -198,6 +236,24 @@ def probes(world, enterprises, checklist, make_inspection, settings, tmp_path): 
                                         deadline=timezone.now() + dt.timedelta(days=5), note="probe")
     # The meeting's outsider: a department user whose department neither attends nor is concerned.
     outsider_meeting = u.officer
+    # A campaign of zone A only, started (its targets: zone A's enterprises): zone B's leader sees it
+    # neither by target nor by the campaign's zones.
+    campaign = inspections.create_campaign(actor=u.street, **campaign_data(world, zones=[world.zone_a.pk]))
+    inspections.start_campaign(campaign.pk, actor=u.street)
+    # A hazard of a1x through the rectification loop to "submitted": a served notice, an after-photo,
+    # and the supervision letter the red card would have issued.
+    rectified = drive.to("submitted")
+    letter = SupervisionLetter.objects.create(hazard=rectified, missed=1, issued_at=timezone.now(), due_at=timezone.now())
+    # A refused major hazard of a1x (with its evidence file) and the joint interview on it, committed (a scan).
+    refused = make_hazard(enterprise, "confirmed")
+    refusal = interviews.record_refusal(refused, reason=RefusalKind.MISSED_TWICE, evidence="probe", actor=u.safety,
+                                        evidence_file=scan("evidence.pdf"))
+    interview = interviews.propose_interview([refused.pk], organiser=world.safety.pk, actor=u.street)
+    interviews.add_participant(interview.pk, actor=u.street, body=Body.POLICE, organisation="辛河派出所", name="民警")
+    interviews.apply_interview_action(interview.pk, actor=u.street, action="schedule", params=schedule_params())
+    interview.refresh_from_db()
+    interviews.apply_interview_action(interview.pk, actor=u.street, action="hold", params=hold_params(interview))
+    interviews.apply_interview_action(interview.pk, actor=u.street, action="commit", params=commit_params())
     return SimpleNamespace(
         case=Probe(outsider_b, {"pk": case.pk}),
         case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
@@ -219,6 +275,14 @@ def probes(world, enterprises, checklist, make_inspection, settings, tmp_path): 
         meeting_item=Probe(outsider_meeting, {"pk": meeting.pk, "item_pk": item.pk}),
         item=Probe(outsider_meeting, {"pk": item.pk}),
         decision=Probe(outsider_meeting, {"pk": decision.pk}),
+        campaign=Probe(outsider_b, {"pk": campaign.pk}),
+        rectified_hazard=Probe(outsider_b, {"pk": rectified.pk}),
+        notice=Probe(outsider_b, {"pk": rectified.notice_id}),
+        letter=Probe(outsider_b, {"pk": rectified.pk, "letter_pk": letter.pk}),
+        evidence_photo=Probe(outsider_b, {"pk": rectified.pk, "photo_pk": rectified.evidence.get().pk}),
+        refused_hazard=Probe(outsider_b, {"pk": refused.pk}),
+        refusal_evidence=Probe(outsider_b, {"pk": refused.pk, "event_pk": refusal.pk}),
+        interview=Probe(outsider_b, {"pk": interview.pk}),
         public=SimpleNamespace(
             category=cats.gas.pk, department=world.safety.pk, criterion=checklist.major.pk,
             checklisttemplate=checklist.template.pk, actor=outsider_b,
@@ -291,3 +355,14 @@ def test_the_probes_are_real_objects_their_owners_can_read(probes, world, api_fo
         probe = getattr(probes, ROUTES[name])
         assert street.get(reverse(name, kwargs=probe.kwargs)).status_code == 200, name
     assert api_for(world.users.worker).get(reverse("notification-detail", kwargs=probes.notification.kwargs)).status_code == 200
+    for name in ("campaign-detail", "rectification-detail", "notice-detail", "interview-detail"):
+        probe = getattr(probes, ROUTES[name])
+        assert street.get(reverse(name, kwargs=probe.kwargs)).status_code == 200, name
+    # The files behind the kwargs exist: the street office downloads each one (and the letter prints).
+    page = Client()
+    page.force_login(world.users.street)
+    for name in ("inspections:letter-print", "inspections:evidence-photo", "inspections:refusal-evidence",
+                 "inspections:interview-scan", "inspections:notice-detail", "inspections:campaign-detail"):
+        probe = getattr(probes, ROUTES[name])
+        assert page.get(reverse(name, kwargs=probe.kwargs)).status_code == 200, name
+
