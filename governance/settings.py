@@ -310,7 +310,6 @@ SPECTACULAR_SETTINGS = {
         "InterviewActionEnum": "inspections.interview_choices.InterviewAction",
         "InterviewEventKindEnum": "inspections.interview_choices.InterviewEventKind",
         "ParticipantBodyEnum": "inspections.interview_choices.Body",
-        "RefusalKindEnum": "inspections.interview_choices.RefusalKind",
         "DecisionActionEnum": "governance.meetings.choices.DecisionAction",
         "SignatureKindEnum": "inspections.choices.SignatureKind",
     },

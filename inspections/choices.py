@@ -286,7 +286,7 @@ HAZARD_TRANSITIONS = {
     HazardAction.PLAN: _stay(OPEN, _DECIDERS),
     HazardAction.APPLY_RESUME: _stay(_UNDER_NOTICE, _RECORDERS),
     HazardAction.DECIDE_RESUME: _stay(_UNDER_NOTICE, _DECIDERS),
-    HazardAction.REFUSE: _stay(_UNDER_NOTICE, _DECIDERS),
+    HazardAction.REFUSE: _stay(OPEN, _DECIDERS),
     HazardAction.EDIT: _stay(OPEN, _DECIDERS),
     HazardAction.REOPEN: Transition(frozenset({_S.CLOSED}), _S.RECTIFYING, frozenset({Role.STREET, Role.ADMIN})),
 }

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from grids.choices import DepartmentKind, Role
 from grids.models import User
-from inspections.choices import HazardLevel, HazardStatus
-from inspections.interview_choices import Body, Outcome, RefusalKind
+from inspections.choices import HazardLevel, HazardStatus, RefusalGround
+from inspections.interview_choices import Body, Outcome
 from inspections.models import Hazard, JointInterview
 from inspections.services.interviews import add_participant, apply_interview_action, propose_interview, record_refusal
 
@@ -57,7 +57,7 @@ def seed_interviews(*, stdout: TextIO | None = None, now: dt.datetime | None = N
     def day(days: int, hour: int = 9) -> dt.datetime:
         return (timezone.localtime(now) - dt.timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
-    record_refusal(hazard, reason=RefusalKind.MISSED_TWICE, actor=safety, now=day(21),
+    record_refusal(hazard, reason=RefusalGround.MISSED_DEADLINES, actor=safety, now=day(21),
                    evidence="限期整改两次逾期：复查时可燃气体报警装置仍未安装，企业负责人拒绝签收督办函。")
     interview = propose_interview([hazard.pk], organiser=safety.department_id, actor=street, hold_by=day(12, 17),
                                   note="会议决定：一周内组织联合约谈，邀请区检察院、派出所参加。",
@@ -89,7 +89,7 @@ def seed_interviews(*, stdout: TextIO | None = None, now: dt.datetime | None = N
         "outcome": Outcome.RECTIFIED, "note": "承诺事项已兑现，隐患已整改。"})
     created = {"joint interviews": 1, "refusals": 1}
     if len(majors) > 1:  # a fresh refusal: this week's agenda proposes an interview for it
-        record_refusal(majors[1], reason=RefusalKind.REFUSED_HALT, actor=safety, now=day(1),
+        record_refusal(majors[1], reason=RefusalGround.REFUSED_HALT, actor=safety, now=day(1),
                        evidence="责令停产整改后，夜间仍组织生产（巡查照片存档）。")
         created["refusals"] += 1
     if stdout is not None:

@@ -40,6 +40,7 @@ DAY = dt.timedelta(days=1)
 # one fate per enterprise with confirmed hazards, in turn
 FATES = ["on_time", "late", "on_time", "spot", "on_time", "red", "late", "failed", "on_time", "referred", "on_time",
          "false_evidence", "on_time", "late", "red", "on_time"]
+FALSE = "提交的整改照片与现场不符，企业承认系他处拍摄"
 SUPERVISED = 2  # major hazards that miss two deadlines: 挂牌督办 and the automatic refusal
 PLAN = {"goals": "消除重大事故隐患，恢复安全生产条件", "methods": "更换不合格设施，完善联锁与报警装置",
         "funds_materials": "企业自筹整改资金，物资已采购", "organisation": "企业主要负责人牵头，安全管理员具体落实",
@@ -186,9 +187,11 @@ def seed_rectification(*, stdout: TextIO | None = None) -> dict[str, int]:
             plan.at(on_time, submit)
             plan.at(on_time + DAY, lambda t, ids=ids, recheck=recheck: recheck(
                 t, ids, passed=False, reason="现场与照片不符，照片系他处拍摄"))
+            # a refusal is recorded on a major hazard (the `refuse` action's rule); a general one gets the note
             plan.at(on_time + DAY + 2 * HOUR, lambda t, pk=ids[0]: apply_hazard_action(
-                pk, actor=hq, action="refuse", now=t,
-                params={"ground": "false_evidence", "evidence": "提交的整改照片与现场不符，企业承认系他处拍摄"}))
+                pk, actor=hq, now=t, **({"action": "refuse", "params": {"ground": "false_evidence", "evidence": FALSE}}
+                                        if Hazard.objects.filter(pk=pk, level=HazardLevel.MAJOR).exists()
+                                        else {"action": "comment", "params": {"note": FALSE}})))
         elif fate == "supervised":
             ask = _at_ten(cal, due, 1)
             plan.at(ask, lambda t, pk=ids[0], recorder=recorder: apply_hazard_action(

@@ -1,4 +1,5 @@
-"""The API of joint interviews and refusals: thin, scoped (ScopedAPIMixin), calling the services.
+"""The API of joint interviews: thin, scoped (ScopedAPIMixin), calling the services. (A refusal to
+rectify is the hazard's `refuse` action: POST /api/v1/hazards/{id}/actions/.)
 
 Outside participants (Role.EXTERNAL) may read the interviews they take part in (the viewset is
 open to them; `visible_to` narrows the rows); every write refuses them (the table's roles).
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 
 from grids.access import ScopedAPIMixin
 from grids.external import open_to_external
-from inspections.interview_choices import Body, InterviewAction, RefusalKind
+from inspections.interview_choices import Body, InterviewAction
 from inspections.interview_filters import InterviewFilter
 from inspections.models import CommitmentItem, InterviewEvent, InterviewParticipant, JointInterview
 from inspections.services import interviews as services
@@ -149,30 +150,6 @@ class InterviewViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ParticipantSerializer(seat).data, status=status.HTTP_201_CREATED)
 
 
-class RefusalSerializer(serializers.Serializer):
-    hazard = serializers.IntegerField()
-    reason = serializers.ChoiceField(choices=RefusalKind.choices)
-    evidence = serializers.CharField(max_length=2000)
-    evidence_file = serializers.FileField(required=False)
-
-
-class RefusalViewSet(viewsets.ViewSet):
-    """POST records a refusal to rectify on a major hazard (the safety office); idempotent while one is open."""
-
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(request=RefusalSerializer, responses={201: OpenApiResponse(description="The refusal event."),
-                                                         409: OpenApiResponse(description="Not a major open hazard.")})
-    def create(self, request):
-        serializer = RefusalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        event = services.record_refusal(data["hazard"], reason=data["reason"], evidence=data["evidence"], actor=request.user,
-                                        evidence_file=data.get("evidence_file"))
-        return Response({"id": event.pk, "hazard": event.hazard_id, "kind": event.kind, "note": event.note, "data": event.data,
-                         "created_at": event.created_at}, status=status.HTTP_201_CREATED)
-
 
 def register(router) -> None:
     router.register("interviews", InterviewViewSet, basename="interview")
-    router.register("hazard-refusals", RefusalViewSet, basename="hazard-refusal")

@@ -96,10 +96,3 @@ INTERVIEW_TRANSITIONS = {
     InterviewAction.COMMENT: Transition(frozenset(InterviewStatus.values), None, _RUNNERS),
 }
 
-
-class RefusalKind(models.TextChoices):
-    """What the safety office records as a refusal (SAFETY.md §8.3 rung 5; 两高 interpretation art. 3)."""
-
-    MISSED_TWICE = "missed_twice", _("Two missed deadlines on a major hazard")
-    REFUSED_HALT = "refused_halt", _("Refused to halt")
-    FALSE_EVIDENCE = "false_evidence", _("False evidence of rectification")

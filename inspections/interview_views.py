@@ -1,4 +1,4 @@
-"""Pages of joint interviews and refusals: thin, scoped (grids.access / grids.listing), calling services.
+"""Pages of joint interviews: thin, scoped (grids.access / grids.listing), calling services.
 
 The list, the dossier, the printable notice, record and dossier and the commitment's scan are
 open to outside participants (grids.external); `visible_to` gives them exactly the interviews
@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,9 +25,9 @@ from grids.choices import Role
 from grids.external import open_to_external
 from grids.listing import FilteredListView
 from grids.models import Department, SubDistrict, User
-from inspections.interview_choices import Body, InterviewAction, Outcome, RefusalKind
+from inspections.interview_choices import Body, InterviewAction, Outcome
 from inspections.interview_filters import InterviewFilter
-from inspections.models import Hazard, HazardEvent, InterviewParticipant, JointInterview, RefusalEvidence
+from inspections.models import InterviewParticipant, JointInterview
 from inspections.services import interviews as services
 from inspections.services.interview_steps import scan_content_type
 
@@ -151,31 +151,3 @@ def print_record(request, pk: int):
 def print_dossier(request, pk: int):
     return _print(request, pk, "inspections/interviews/print_dossier.html")
 
-
-# --- refusals on a hazard ---------------------------------------------------------------------------
-
-@login_required
-def refusal_form(request, pk: int):
-    hazard = get_visible_or_404(Hazard.objects.select_related("enterprise"), request.user, pk=pk)
-    if not services.may_record_refusal(request.user):
-        raise forbid(Forbidden(_("Only the safety office or the street office records a refusal.")))
-    context = {"hazard": hazard, "reasons": RefusalKind.choices, "open": services.open_refusal(hazard), "post": request.POST}
-    if request.method != "POST":
-        return render(request, "inspections/interviews/refusal_form.html", context)
-    try:
-        services.record_refusal(hazard.pk, reason=request.POST.get("reason", ""), evidence=request.POST.get("evidence", ""),
-                                actor=request.user, evidence_file=request.FILES.get("evidence_file"))
-    except (Refused, ValidationError) as error:
-        context["error"] = refusal_message(error)
-        return render(request, "inspections/interviews/refusal_form.html", context, status=400)
-    messages.success(request, _("Refusal recorded: the hazard goes on the next joint meeting's agenda."))
-    return redirect("inspections:hazard-detail", hazard.pk)
-
-
-@login_required
-@require_GET
-def refusal_evidence(request, pk: int, event_pk: int):
-    hazard = get_visible_or_404(Hazard, request.user, pk=pk)
-    event = get_object_or_404(HazardEvent, pk=event_pk, hazard=hazard)
-    evidence = get_object_or_404(RefusalEvidence, event=event)
-    return private_file_response(evidence.file, content_type="application/octet-stream")

@@ -78,7 +78,7 @@ def rectification_context(user, hazard: Hazard, actions: list[str]) -> dict:
         "missing_to_close": closing_conditions(hazard) if hazard.status in (HazardStatus.SUBMITTED, HazardStatus.RECHECKING) else [],
         "reviewer_choices": _reviewers(user) if A.START_RECHECK in offered else [],
         "departments": Department.objects.filter(is_active=True).order_by("name") if A.REFER in offered else [],
-        "refusal_grounds": [(g, RefusalGround(g).label) for g in (RefusalGround.REFUSED_HALT, RefusalGround.FALSE_EVIDENCE)],
+        "refusal_grounds": RefusalGround.choices,
         "plan_parts": [(name, GovernancePlan._meta.get_field(name).verbose_name, getattr(plan, name) if plan else "")
                        for name in (*GovernancePlan.PARTS, "evaluation_report")] if A.PLAN in offered else [],
         "is_major": hazard.level == HazardLevel.MAJOR,

@@ -19,7 +19,6 @@ from inspections.models.interviews import (
     InterviewParticipant,
     InterviewSequence,
     JointInterview,
-    RefusalEvidence,
 )
 from inspections.models.rectification import (
     Extension,
@@ -42,5 +41,4 @@ __all__ = [
     "Extension", "GovernancePlan", "HazardDeadline", "NoticeSequence", "Recheck", "RectificationNotice", "RectificationPhoto",
     "Referral", "ResumeRequest", "SupervisionLetter",
     "CommitmentItem", "InterviewDeadline", "InterviewEvent", "InterviewParticipant", "InterviewSequence", "JointInterview",
-    "RefusalEvidence",
 ]

@@ -203,23 +203,8 @@ class InterviewSequence(SequenceBase):
         verbose_name_plural = _("interview number sequences")
 
 
+
 def evidence_path(instance, filename: str) -> str:
+    """Kept for migration 0004 (the refusal evidence model it created is gone since 0008; refusal
+    evidence is a RectificationPhoto of phase `refusal`)."""
     return f"hazards/refusals/{instance.event.hazard_id}/{filename}"
-
-
-class RefusalEvidence(models.Model):
-    """The file behind a recorded refusal (a photo of production going on, the false report)."""
-
-    event = models.OneToOneField("inspections.HazardEvent", on_delete=models.PROTECT, related_name="evidence",
-                                 verbose_name=_("refusal"))
-    file = models.FileField(_("evidence"), upload_to=evidence_path, max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("refusal evidence")
-        verbose_name_plural = _("refusal evidence")
-
-    def __str__(self) -> str:
-        return self.file.name

@@ -5,8 +5,9 @@
 3. overdue 5 working days, or a major hazard overdue at all: red card and a supervision letter
    (督办函), the street office told;
 4. a major hazard's second missed deadline: 挂牌督办 by the sub-district (flag and event);
-5. the same: the refusal to rectify is recorded (a REFUSED event, once per hazard), which the
-   joint interview's agenda picks up.
+5. the same: the refusal to rectify is recorded (a REFUSED event, once per hazard, not while a
+   refusal recorded through the `refuse` action is open), which the joint interview's agenda
+   picks up.
 
 Every rung reads stored columns (due_at, warn_at, red_at, missed_deadlines, the flags) against
 `now` and writes what takes the hazard off its condition in the same UPDATE, so the sweep is
@@ -29,6 +30,7 @@ from grids.notifications import Note, notify_many
 from grids.people import cell_workers_by_cell, street_office, zone_leaders_by_zone
 from inspections.choices import RUNNING, HazardEventKind, HazardLevel, RefusalGround
 from inspections.models import Hazard, HazardEvent, SupervisionLetter
+from inspections.services.refusals import hazards_awaiting_interview
 
 _running = Q(status__in=RUNNING)
 _major = Q(level=HazardLevel.MAJOR)
@@ -54,7 +56,9 @@ RUNGS = (
          lambda now: _running & _major & Q(missed_deadlines__gte=2, supervised_at__isnull=True),
          updates=lambda now: {"supervised_at": now}),
     Rung("refused", None, HazardEventKind.REFUSED, _("%(code)s: refusal to rectify recorded"),
-         lambda now: _running & _major & Q(missed_deadlines__gte=2, auto_refused_at__isnull=True),
+         # no second REFUSED event while one is open (recorded through the `refuse` action)
+         lambda now: (_running & _major & Q(missed_deadlines__gte=2, auto_refused_at__isnull=True)
+                      & ~Q(pk__in=hazards_awaiting_interview().values("pk"))),
          updates=lambda now: {"auto_refused_at": now, "refusals": F("refusals") + 1},
          data={"ground": RefusalGround.MISSED_DEADLINES}),
 )

@@ -1,18 +1,16 @@
 """The joint interview (联合约谈): refusals, the meeting's proposal, and the one door that moves it.
 
-- `record_refusal`: the safety office records that an enterprise refused to rectify a major
-  hazard (or to halt, or gave false evidence), with an evidence note and file: a REFUSED event on
-  the hazard's timeline. One open refusal per hazard: recording it again returns the open one.
-- `hazards_awaiting_interview`: the hazards with an open refusal, what the joint meeting's hazard
-  subject puts on the agenda ("interview proposed").
+- `record_refusal`: a thin wrapper of the hazard's `refuse` action (the one door,
+  `apply_hazard_action`; its rules in inspections.services.rectification): the demo's and tests'
+  way to record a refusal. One open refusal per hazard: recording it again returns the open one.
+- `hazards_awaiting_interview` (inspections.services.refusals): the hazards with an open refusal,
+  what the joint meeting's hazard subject puts on the agenda ("interview proposed").
 - `propose_interview` / `refer_for_enforcement`: what the meeting's decision does (called by the
   hazard subject inside the publication's transaction); either one closes the open refusal.
 - `apply_interview_action`: every later step through `INTERVIEW_WORKFLOW` on `casework.engine`
   (steps in inspections.services.interview_steps).
 
-A refusal is "open" while no meeting decision or interview proposal follows it on the hazard's
-timeline: the timeline is the record, so a refusal recorded by the rectification ladder's own
-event (two missed deadlines) reaches the agenda the same way.
+When a refusal is open: inspections.services.refusals.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -30,12 +27,12 @@ from django.utils.translation import gettext as _
 from casework import engine, parsers
 from casework.errors import Forbidden, Refused
 from casework.numbering import next_number
-from grids.choices import DepartmentKind, Role
+from grids.choices import DepartmentKind
 from grids.models import Department, User
 from grids.notifications import notify
-from grids.people import department_handlers, street_office
-from inspections.choices import HazardEventKind, HazardLevel, HazardStatus
-from inspections.interview_choices import Body, InterviewAction, InterviewEventKind, InterviewStatus, RefusalKind
+from grids.people import department_handlers
+from inspections.choices import HazardAction, HazardEventKind
+from inspections.interview_choices import Body, InterviewAction, InterviewEventKind, InterviewStatus
 from inspections.models import (
     Hazard,
     HazardEvent,
@@ -43,100 +40,35 @@ from inspections.models import (
     InterviewParticipant,
     InterviewSequence,
     JointInterview,
-    RefusalEvidence,
-    is_safety_office,
 )
+from inspections.services.hazards import apply_hazard_action
 from inspections.services.hazards import record as record_hazard_event
 from inspections.services.interview_steps import INTERVIEW_WORKFLOW, record, tell
+from inspections.services.refusals import ENDED_STATUSES, RESOLVING_KINDS, hazards_awaiting_interview, open_refusal
 
 PREFIX = "YT"
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# What ends an open refusal on the hazard's timeline.
-RESOLVING_KINDS = (HazardEventKind.MEETING_DECISION, HazardEventKind.INTERVIEW_PROPOSED)
-ENDED_STATUSES = (HazardStatus.CLOSED, HazardStatus.VOID)
 
 
 def interview_code(year: int, number: int) -> str:
     return f"{PREFIX}-{year}-{number:04d}"
 
 
-def may_record_refusal(user) -> bool:
-    """The safety office and the street office record refusals (they are the evidence file)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.sees_everything or (user.role == Role.DEPARTMENT and is_safety_office(user))
-
-
-# --- refusals -----------------------------------------------------------------------------------
-
-def _last(kinds, *, field: str = "created_at") -> Subquery:
-    return Subquery(HazardEvent.objects.filter(hazard=OuterRef("pk"), kind__in=list(kinds))
-                    .order_by("-created_at", "-pk").values(field)[:1])
-
-
-def hazards_awaiting_interview(now: datetime | None = None) -> QuerySet:
-    """Hazards still open whose latest refusal no meeting decision or interview proposal followed."""
-    return (
-        Hazard.objects.exclude(status__in=ENDED_STATUSES)
-        .annotate(last_refused=_last([HazardEventKind.REFUSED]), last_resolved=_last(RESOLVING_KINDS))
-        .filter(last_refused__isnull=False)
-        .filter(Q(last_resolved__isnull=True) | Q(last_refused__gt=F("last_resolved")))
-    )
-
-
-def open_refusal(hazard: Hazard) -> HazardEvent | None:
-    """The hazard's open refusal (the latest REFUSED event with no resolution after it), or None."""
-    refusal = HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).order_by("-created_at", "-pk").first()
-    if refusal is None:
-        return None
-    later = Q(created_at__gt=refusal.created_at) | Q(created_at=refusal.created_at, pk__gt=refusal.pk)
-    resolved = HazardEvent.objects.filter(later, hazard=hazard, kind__in=RESOLVING_KINDS).exists()
-    return None if resolved else refusal
-
-
-def _evidence_file(upload):
-    if upload in (None, ""):
-        return None
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence_file": _("At most 10 MB.")})
-    return upload
-
+# --- refusals: the `refuse` action of the hazard's table ------------------------------------------
 
 def record_refusal(hazard, *, reason: str, evidence: str, actor, evidence_file=None,
                    now: datetime | None = None) -> HazardEvent:
-    """Record that the enterprise refused to rectify `hazard` (a major hazard): a REFUSED event with
-    the evidence. Idempotent: while a refusal is open, recording again returns it unchanged."""
-    if not may_record_refusal(actor):
-        raise Forbidden(_("Only the safety office or the street office records a refusal."))
-    now = now or timezone.now()
-    if reason not in RefusalKind.values:
-        raise ValidationError({"reason": _("Choose one of the offered values.")})
-    note = parsers.text(evidence, field="evidence", label=_("Evidence"), required=True)
-    upload = _evidence_file(evidence_file)
+    """Record that the enterprise refused to rectify `hazard`: the `refuse` action through
+    `apply_hazard_action` (`reason` a RefusalGround, `evidence_file` an optional photo). While a
+    refusal is open, recording again returns it unchanged (the action's guard refuses a second)."""
+    visible = Hazard.objects.visible_to(actor).filter(pk=parsers.pk_of(hazard)).first()
+    existing = open_refusal(visible) if visible is not None else None
+    if existing is not None:
+        return existing
+    photos = [evidence_file] if evidence_file not in (None, "") else []
     with transaction.atomic():
-        try:
-            hazard = Hazard.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=parsers.pk_of(hazard))
-        except (Hazard.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-        if hazard.status in ENDED_STATUSES:
-            raise Refused(_("Hazard %(code)s is %(status)s.") % {"code": hazard.code, "status": hazard.get_status_display()})
-        if hazard.level != HazardLevel.MAJOR:
-            raise Refused(_("A refusal is recorded on a confirmed major hazard."))
-        existing = open_refusal(hazard)
-        if existing is not None:
-            return existing
-        event = record_hazard_event(hazard, HazardEventKind.REFUSED, actor=actor, note=note,
-                                    data={"reason": reason, "reason_label": str(RefusalKind(reason).label)}, at=now)
-        if upload is not None:
-            evidence_row = RefusalEvidence(event=event, uploaded_by=actor)
-            evidence_row.file.save(getattr(upload, "name", "evidence") or "evidence", upload, save=False)
-            evidence_row.save()
-        recipients = set(street_office()) | set(department_handlers(hazard.department_id, hazard.zone_id))
-        recipients.discard(actor.pk)
-        notify(recipients, kind="hazard_refused", title=f"{hazard.code}: {HazardEventKind.REFUSED.label}",
-               body=note[:200], url=reverse("inspections:hazard-detail", args=[hazard.pk]), key=f"hazard-event:{event.pk}")
-    return event
+        hazard = apply_hazard_action(parsers.pk_of(hazard), actor=actor, action=HazardAction.REFUSE,
+                                     params={"ground": reason, "evidence": evidence}, photos=photos, now=now)
+        return open_refusal(hazard)
 
 
 # --- what the joint meeting decides -------------------------------------------------------------
@@ -288,8 +220,7 @@ def interview_timeline(interview: JointInterview):
 
 
 __all__ = [
-    "INTERVIEW_WORKFLOW", "add_participant", "apply_interview_action", "available_interview_actions",
-    "hazards_awaiting_interview", "interview_timeline", "open_refusal", "propose_interview", "record_refusal",
-    "refer_for_enforcement",
+    "ENDED_STATUSES", "INTERVIEW_WORKFLOW", "RESOLVING_KINDS", "add_participant", "apply_interview_action",
+    "available_interview_actions", "hazards_awaiting_interview", "interview_timeline", "open_refusal",
+    "propose_interview", "record_refusal", "refer_for_enforcement",
 ]
-

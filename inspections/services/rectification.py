@@ -53,6 +53,7 @@ from inspections.models import (
     is_safety_office,
 )
 from inspections.services.evidence import evidence_rows, signature_file
+from inspections.services.refusals import open_refusal
 
 A = HazardAction
 NOTICE_PREFIX = "ZG"
@@ -182,6 +183,11 @@ def loop_guard(actor, hazard: Hazard, action: str) -> str | None:
         return _("A major hazard cannot be closed on the spot.")
     if action == A.PLAN and hazard.level != HazardLevel.MAJOR:
         return _("Only a major hazard has a governance plan.")
+    if action == A.REFUSE:
+        if hazard.level != HazardLevel.MAJOR:
+            return _("A refusal is recorded on a confirmed major hazard.")
+        if open_refusal(hazard) is not None:
+            return _("A refusal is already open: the joint meeting decides on it first.")
     if action in (A.PASS_RECHECK, A.FAIL_RECHECK):
         recheck = _open_recheck(hazard)
         if recheck is None or not (actor.is_superuser or recheck.reviewers.filter(pk=actor.pk).exists()):
@@ -410,8 +416,11 @@ def _decide_resume(step: Step) -> Move:
 
 
 def _refuse(step: Step) -> Move:
+    """The enterprise refused to rectify (SAFETY.md §8.3 rung 5): a REFUSED event with the evidence
+    note (required) and photos (optional, EvidencePhase.REFUSAL), which the joint meeting's agenda
+    picks up. The ladder records the same event on a major hazard's second missed deadline."""
     ground = step.params.get("ground")
-    if ground not in (RefusalGround.REFUSED_HALT, RefusalGround.FALSE_EVIDENCE):
+    if ground not in RefusalGround.values:
         raise ValidationError({"ground": _("Choose one of the offered values.")})
     evidence = _note(step.params, "evidence", required=True, label=_("Evidence"))
     step.obj.refusals += 1

@@ -77,11 +77,14 @@ def test_refusal_to_interview_outcome(live_world, live_server, desk, settings, t
     office = desk()
     log_in(office, base, world.users.safety)
     office.goto(f"{base}/inspections/hazards/{hazard.pk}/")
-    office.click("[data-testid=record-refusal-link]")
-    office.select_option("#reason", "missed_twice")
-    office.fill("#evidence", "两次限期整改均逾期，复查时报警装置仍未安装。")
-    office.click("[data-testid=record-refusal]")
+    # The loop's panel offers the table's `refuse` action.
+    office.click("[data-testid=action-refuse] summary")
+    office.select_option("[data-testid=action-refuse] select[name=ground]", "missed_deadlines")
+    office.fill("[data-testid=action-refuse] textarea[name=evidence]", "两次限期整改均逾期，复查时报警装置仍未安装。")
+    office.click("[data-testid=action-refuse] button[type=submit]")
     office.wait_for_url(f"{base}/inspections/hazards/{hazard.pk}/")
+    assert office.locator("[data-testid=refusals]").text_content().strip() == "1"
+    assert office.locator("[data-testid=action-refuse]").count() == 0  # open: not offered again
 
     # Beat's refresh puts it on this week's agenda, once.
     assert tasks.refresh_weekly_agenda() == 1

@@ -10,6 +10,7 @@ import pytest
 
 from casework.calendar import load_calendar
 from casework.choices import Escalation, LimitKind
+from casework.errors import Refused
 from grids.models import Notification
 from grids.people import street_office
 from inspections import services
@@ -107,10 +108,11 @@ def test_a_major_hazard_goes_red_at_once_and_its_second_miss_is_listed_and_a_ref
     assert refusal.data["ground"] == "missed_deadlines"
     assert SupervisionLetter.objects.filter(hazard=hazard).count() == 2
     assert told(users.street, K.SUPERVISED) == 1 and told(users.street, K.REFUSED) == 1
-    # a refusal the safety office records with evidence is one more event, once
-    services.apply_hazard_action(hazard.pk, actor=users.safety, action="refuse",
-                                 params={"ground": "refused_halt", "evidence": "拒不停产，现场照片"})
-    assert HazardEvent.objects.filter(hazard=hazard, kind=K.REFUSED).count() == 2
+    # while the ladder's refusal is open (no meeting decided on it), the `refuse` action adds none
+    with pytest.raises(Refused):
+        services.apply_hazard_action(hazard.pk, actor=users.safety, action="refuse",
+                                     params={"ground": "refused_halt", "evidence": "拒不停产，现场照片"})
+    assert HazardEvent.objects.filter(hazard=hazard, kind=K.REFUSED).count() == 1
     assert sweep(hazard.due_at + dt.timedelta(days=41)) == ZERO
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from casework import parsers
 from governance.meetings.choices import DecisionAction, ItemReason
 from governance.meetings.subjects.base import History, Subject
-from inspections.choices import HazardEventKind, HazardStatus
+from inspections.choices import HazardEventKind, HazardStatus, RefusalGround
 from inspections.models import Hazard, HazardEvent
 from inspections.services.interviews import ENDED_STATUSES, hazards_awaiting_interview, propose_interview, refer_for_enforcement
 
@@ -35,7 +35,9 @@ HISTORY_KINDS = [
 def _history_part(kind: str, data: dict, note: str, at: datetime) -> str:
     day = timezone.localtime(at).strftime("%m-%d")
     if kind == HazardEventKind.REFUSED:
-        return _("refusal recorded (%(reason)s) %(day)s") % {"reason": data.get("reason_label") or "?", "day": day}
+        ground = data.get("ground")
+        reason = RefusalGround(ground).label if ground in RefusalGround.values else "?"
+        return _("refusal recorded (%(reason)s) %(day)s") % {"reason": reason, "day": day}
     if kind == HazardEventKind.MEETING_DECISION:
         return _("%(meeting)s referred it to %(department)s %(day)s") % {
             "meeting": data.get("meeting_title") or "?", "department": data.get("department_name") or "?", "day": day}

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from grids.choices import Role
-from inspections.interview_choices import Body, RefusalKind
+from inspections.choices import RefusalGround
+from inspections.interview_choices import Body
 from inspections.services import interviews
 from tests import factories as f
 from tests.inspections.interviews.helpers import decide
@@ -36,7 +37,7 @@ def refused(world, enterprises, make_hazard):
 
     def make(cell: str = "a1x", **kwargs):
         hazard = make_hazard(enterprises[cell], "confirmed")
-        interviews.record_refusal(hazard, reason=kwargs.get("reason", RefusalKind.MISSED_TWICE),
+        interviews.record_refusal(hazard, reason=kwargs.get("reason", RefusalGround.MISSED_DEADLINES),
                                   evidence="第二次整改期限已过，现场仍未安装报警装置", actor=world.users.safety)
         hazard.refresh_from_db()
         return hazard

@@ -12,25 +12,25 @@ from django.http import Http404
 from django.utils import timezone
 
 from casework.calendar import load_calendar
-from casework.errors import Forbidden, Refused
+from casework.errors import Refused
 from governance import tasks
 from governance.meetings import services as meetings
 from governance.meetings.agenda import agenda_candidates, week_of
 from governance.meetings.choices import ItemReason, MeetingKind
 from governance.models import AgendaItem
 from grids.models import Notification
-from inspections.choices import HazardEventKind
+from inspections.choices import EvidencePhase, HazardAction, HazardEventKind, RefusalGround
 from inspections.interview_choices import (
     INTERVIEW_TRANSITIONS,
     InterviewAction,
     InterviewEventKind,
     InterviewStatus,
     Outcome,
-    RefusalKind,
 )
-from inspections.models import HazardEvent, InterviewEvent, JointInterview
-from inspections.services import interviews
+from inspections.models import HazardEvent, InterviewEvent, JointInterview, RectificationPhoto
+from inspections.services import apply_hazard_action, interviews
 from tests.inspections.interviews.helpers import commit_params, decide, hold_params, scan, schedule_params
+from tests.inspections.rectification_fixtures import gps_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -43,30 +43,48 @@ def act(interview, action, actor, **params):
 
 def test_a_refusal_is_recorded_once_while_it_is_open(world, refused):
     hazard = refused()
-    again = interviews.record_refusal(hazard, reason=RefusalKind.REFUSED_HALT, evidence="仍在生产", actor=world.users.street)
+    again = interviews.record_refusal(hazard, reason=RefusalGround.REFUSED_HALT, evidence="仍在生产", actor=world.users.street)
     assert HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).count() == 1
-    assert again.data["reason"] == RefusalKind.MISSED_TWICE
+    assert again.data["ground"] == RefusalGround.MISSED_DEADLINES
+    # The one door, the table's `refuse` action, refuses a second refusal while the first is open.
+    with pytest.raises(Refused):
+        apply_hazard_action(hazard.pk, actor=world.users.safety, action=HazardAction.REFUSE,
+                            params={"ground": RefusalGround.FALSE_EVIDENCE, "evidence": "x"})
+    hazard.refresh_from_db()
+    assert hazard.refusals == 1
+    assert HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).count() == 1
 
 
 def test_only_the_safety_or_street_office_records_a_refusal_on_a_major_open_hazard(world, enterprises, make_hazard):
     hazard = make_hazard(enterprises["a1x"], "confirmed")
-    with pytest.raises(Forbidden):
-        interviews.record_refusal(hazard, reason=RefusalKind.MISSED_TWICE, evidence="x", actor=world.users.worker)
+    for actor in (world.users.worker, world.users.urban):  # a grid worker; a department other than 安监
+        with pytest.raises(Refused):
+            interviews.record_refusal(hazard, reason=RefusalGround.REFUSED_HALT, evidence="x", actor=actor)
+    with pytest.raises(Http404):
+        interviews.record_refusal(hazard, reason=RefusalGround.REFUSED_HALT, evidence="x", actor=world.users.zone_leader_b)
     with pytest.raises(ValidationError):
         interviews.record_refusal(hazard, reason="whatever", evidence="x", actor=world.users.safety)
     with pytest.raises(ValidationError):
-        interviews.record_refusal(hazard, reason=RefusalKind.MISSED_TWICE, evidence="bad\x00", actor=world.users.safety)
+        interviews.record_refusal(hazard, reason=RefusalGround.REFUSED_HALT, evidence="", actor=world.users.safety)
+    with pytest.raises(ValidationError):
+        interviews.record_refusal(hazard, reason=RefusalGround.REFUSED_HALT, evidence="bad\x00", actor=world.users.safety)
     recorded = make_hazard(enterprises["a1x"])  # not confirmed: no level yet
-    with pytest.raises(Refused):
-        interviews.record_refusal(recorded, reason=RefusalKind.MISSED_TWICE, evidence="x", actor=world.users.safety)
+    general = make_hazard(enterprises["a1x"])
+    apply_hazard_action(general.pk, actor=world.users.street, action=HazardAction.CONFIRM, params={"level": "general"})
+    for other in (recorded, general):
+        with pytest.raises(Refused):
+            interviews.record_refusal(other, reason=RefusalGround.REFUSED_HALT, evidence="x", actor=world.users.safety)
     assert not HazardEvent.objects.filter(kind=HazardEventKind.REFUSED).exists()
 
 
-def test_a_refusal_with_an_evidence_file_keeps_it(world, enterprises, make_hazard, page_for):
+def test_a_refusal_with_an_evidence_photo_keeps_it(world, enterprises, make_hazard, page_for):
     hazard = make_hazard(enterprises["a1x"], "confirmed")
-    event = interviews.record_refusal(hazard, reason=RefusalKind.FALSE_EVIDENCE, evidence="照片系旧照", actor=world.users.safety,
-                                      evidence_file=scan("photo.pdf"))
-    url = f"/inspections/hazards/{hazard.pk}/refusals/{event.pk}/evidence/"
+    event = interviews.record_refusal(hazard, reason=RefusalGround.FALSE_EVIDENCE, evidence="照片系旧照", actor=world.users.safety,
+                                      evidence_file=gps_jpeg(name="refusal.jpg"))
+    assert event.kind == HazardEventKind.REFUSED and event.note == "照片系旧照"
+    photo = RectificationPhoto.objects.get(hazard=hazard)
+    assert photo.phase == EvidencePhase.REFUSAL
+    url = f"/inspections/hazards/{hazard.pk}/evidence/{photo.pk}/"
     assert page_for(world.users.safety).get(url).status_code == 200
     assert page_for(world.users.zone_leader_b).get(url).status_code == 404
 
@@ -108,7 +126,7 @@ def test_the_decision_proposes_one_interview_and_the_hazard_leaves_the_candidate
     again = interviews.propose_interview([hazard.pk], organiser=world.urban.pk, actor=world.users.street, decision_id=item.decision.pk)
     assert again.pk == interview.pk and JointInterview.objects.count() == 1
     # A new refusal later is a new candidate.
-    interviews.record_refusal(hazard, reason=RefusalKind.REFUSED_HALT, evidence="约谈后仍拒不停产", actor=world.users.safety)
+    interviews.record_refusal(hazard, reason=RefusalGround.REFUSED_HALT, evidence="约谈后仍拒不停产", actor=world.users.safety)
     assert [c.object_id for c in agenda_candidates(week_start=week_of(timezone.now())) if c.kind == "hazard"] == [hazard.pk]
 
 

@@ -11,9 +11,11 @@ from governance.meetings import services as meetings
 from governance.meetings.agenda import week_of
 from governance.meetings.choices import MeetingKind
 from governance.models import AgendaItem
+from inspections.choices import EvidencePhase, HazardEventKind
 from inspections.interview_choices import InterviewStatus
-from inspections.models import JointInterview
+from inspections.models import HazardEvent, JointInterview
 from tests.inspections.interviews.helpers import scan
+from tests.inspections.rectification_fixtures import gps_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +78,17 @@ def test_the_interview_runs_through_its_page(world, seated, page_for, outsiders)
 def test_the_hazard_page_offers_the_refusal_to_the_safety_office_only(world, enterprises, make_hazard, page_for):
     hazard = make_hazard(enterprises["a1x"], "confirmed")
     url = f"/inspections/hazards/{hazard.pk}/"
-    assert 'data-testid="record-refusal-link"' in page_for(world.users.safety).get(url).content.decode()
-    assert 'data-testid="record-refusal-link"' not in page_for(world.users.zone_leader).get(url).content.decode()
-    form = page_for(world.users.safety).get(f"/inspections/hazards/{hazard.pk}/refusal/")
-    assert form.status_code == 200
-    bad = page_for(world.users.safety).post(f"/inspections/hazards/{hazard.pk}/refusal/", {"reason": "refused_halt", "evidence": ""})
-    assert bad.status_code == 400
+    assert 'data-testid="action-refuse"' in page_for(world.users.safety).get(url).content.decode()
+    assert 'data-testid="action-refuse"' not in page_for(world.users.zone_leader).get(url).content.decode()
+    client = page_for(world.users.safety)
+    client.post(url + "act/", {"action": "refuse", "ground": "refused_halt", "evidence": ""})
+    assert not HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).exists()
+    response = client.post(url + "act/", {"action": "refuse", "ground": "refused_halt", "evidence": "夜间仍生产",
+                                          "photos": gps_jpeg(name="night.jpg")})
+    assert response.status_code == 302
+    assert HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).count() == 1
+    assert list(hazard.evidence.values_list("phase", flat=True)) == [EvidencePhase.REFUSAL]
+    assert 'data-testid="action-refuse"' not in client.get(url).content.decode()  # open: not offered again
 
 
 def test_a_meeting_with_cases_and_hazards_renders_everywhere(world, refused, page_for):

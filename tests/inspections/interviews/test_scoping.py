@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grids.models import Notification
-from inspections.interview_choices import Body, InterviewStatus, RefusalKind
-from inspections.models import JointInterview
+from inspections.choices import HazardEventKind, RefusalGround
+from inspections.interview_choices import Body, InterviewStatus
+from inspections.models import HazardEvent, JointInterview
 from inspections.services import interviews
 from tests.inspections.interviews.helpers import commit_params, hold_params, schedule_params
 from tests.scoping import assert_api_scoping, assert_page_scoping
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _interview(world, hazard, organiser):
-    interviews.record_refusal(hazard, reason=RefusalKind.MISSED_TWICE, evidence="两次逾期", actor=world.users.safety)
+    interviews.record_refusal(hazard, reason=RefusalGround.MISSED_DEADLINES, evidence="两次逾期", actor=world.users.safety)
     return interviews.propose_interview([hazard.pk], organiser=organiser.pk, actor=world.users.street)
 
 
@@ -110,12 +111,11 @@ def test_an_outside_participant_gets_404_on_the_trigger_hazard_and_its_enterpris
     a, _b = pair
     hazard = a.hazards.get()
     client, api = page_for(outsiders.prosecutor), api_for(outsiders.prosecutor)
-    for url in (f"/inspections/hazards/{hazard.pk}/", f"/inspections/enterprises/{a.enterprise_id}/",
-                f"/inspections/hazards/{hazard.pk}/refusal/"):
+    for url in (f"/inspections/hazards/{hazard.pk}/", f"/inspections/enterprises/{a.enterprise_id}/"):
         assert client.get(url).status_code == 404, url
     for url in (f"/api/v1/hazards/{hazard.pk}/", f"/api/v1/enterprises/{a.enterprise_id}/"):
         assert api.get(url).status_code == 404, url
-    assert api.post("/api/v1/hazard-refusals/", {"hazard": hazard.pk, "reason": "refused_halt", "evidence": "x"},
+    assert api.post(f"/api/v1/hazards/{hazard.pk}/actions/", {"action": "refuse", "ground": "refused_halt", "evidence": "x"},
                     format="json").status_code == 404
 
 
@@ -124,18 +124,27 @@ def test_home_sends_an_outside_participant_to_their_interviews(world, outsiders,
     assert response.status_code == 302 and response["Location"] == "/inspections/interviews/"
 
 
-def test_the_refusal_page_and_api_are_for_the_safety_and_street_office(world, enterprises, make_hazard, page_for, api_for):
+def test_a_refusal_is_the_hazards_refuse_action_for_the_safety_and_street_office(world, enterprises, make_hazard, page_for,
+                                                                                 api_for):
     hazard = make_hazard(enterprises["a1x"], "confirmed")
-    assert page_for(world.users.zone_leader).get(f"/inspections/hazards/{hazard.pk}/refusal/").status_code == 403
-    assert page_for(world.users.zone_leader_b).get(f"/inspections/hazards/{hazard.pk}/refusal/").status_code == 404
-    assert api_for(world.users.worker).post("/api/v1/hazard-refusals/", {"hazard": hazard.pk, "reason": "refused_halt",
-                                                                         "evidence": "x"}, format="json").status_code == 403
-    response = page_for(world.users.safety).post(f"/inspections/hazards/{hazard.pk}/refusal/",
-                                                 {"reason": "refused_halt", "evidence": "拒不停产"})
-    assert response.status_code == 302
-    response = api_for(world.users.safety).post("/api/v1/hazard-refusals/", {"hazard": hazard.pk, "reason": "bogus",
-                                                                             "evidence": "x"}, format="json")
-    assert response.status_code == 400
+    url, body = f"/api/v1/hazards/{hazard.pk}/actions/", {"action": "refuse", "ground": "refused_halt", "evidence": "拒不停产"}
+    assert api_for(world.users.zone_leader_b).post(url, body, format="json").status_code == 404
+    for user in (world.users.worker, world.users.zone_leader, world.users.urban):
+        assert api_for(user).post(url, body, format="json").status_code == 409
+    assert api_for(world.users.safety).post(url, {**body, "ground": "bogus"}, format="json").status_code == 400
+    assert api_for(world.users.safety).post(url, {**body, "evidence": ""}, format="json").status_code == 400
+    assert not HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).exists()
+    response = api_for(world.users.safety).post(url, body, format="json")
+    assert response.status_code == 200
+    assert api_for(world.users.street).post(url, body, format="json").status_code == 409  # one open refusal
+    assert HazardEvent.objects.filter(hazard=hazard, kind=HazardEventKind.REFUSED).count() == 1
+    # the hazard page offers it in the loop's panel, with its photos
+    page = page_for(world.users.safety).get(f"/inspections/hazards/{hazard.pk}/")
+    assert b'name="ground"' not in page.content  # open: not offered again
+    other = make_hazard(enterprises["a1x"], "confirmed")
+    page = page_for(world.users.safety).get(f"/inspections/hazards/{other.pk}/")
+    assert b'value="refuse"' in page.content and b'name="ground"' in page.content
+    assert b'value="refuse"' not in page_for(world.users.zone_leader).get(f"/inspections/hazards/{other.pk}/").content
 
 
 def _more(world, enterprises, make_hazard, n: int) -> None:
