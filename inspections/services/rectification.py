@@ -26,6 +26,7 @@ from casework.choices import LimitKind
 from casework.clock import Limit, StageClock
 from casework.engine import Move, Step
 from casework.numbering import next_number
+from casework.photos import save_cleaned
 from grids.choices import Role
 from grids.models import Department
 from grids.people import department_handlers, street_office, zone_leaders
@@ -248,7 +249,7 @@ def _serve(step: Step) -> Move:
         notice.served_to = parsers.text(params.get("served_to"), field="served_to", label=_("Received by"), max_length=60)
         notice.service_kind = SignatureKind.DRAWN if signature is not None else SignatureKind.FORM_PHOTO
         if signature is not None:
-            notice.service_proof.save(signature.name, signature, save=False)
+            save_cleaned(notice.service_proof, signature)
         notice.save(update_fields=["served_at", "served_to", "service_kind", "service_proof"])
     return Move(HazardEventKind.SERVED, _note(params), {"notice": notice.number, "served_to": notice.served_to})
 

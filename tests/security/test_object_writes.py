@@ -38,14 +38,15 @@ from rest_framework.test import APIClient
 from governance.meetings import services as meetings
 from grids.notifications import notify
 from incidents.choices import Status
+from inspections.choices import RefusalGround
+from inspections.interview_choices import Body
+from inspections.models import SupervisionLetter
+from inspections.services import interviews
 from tests import factories as f
 from tests.incidents import factories as cf
-from inspections.interview_choices import Body, RefusalKind
-from inspections.models import HazardEvent, SupervisionLetter
-from inspections.services import interviews
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
-from tests.inspections.interviews.helpers import commit_params, hold_params, scan, schedule_params
+from tests.inspections.interviews.helpers import commit_params, hold_params, schedule_params
 from tests.inspections.rectification_fixtures import drive  # noqa: F401  (fixture)
 
 PUBLIC = "public"
@@ -78,8 +79,6 @@ ROUTES: dict[str, str] = {
     "inspections:notice-proof": "notice",
     "inspections:letter-print": "letter",
     "inspections:evidence-photo": "evidence_photo",
-    "inspections:refusal-form": "refused_hazard",
-    "inspections:refusal-evidence": "refusal_evidence",
     "inspections:interview-detail": "interview",
     "inspections:interview-act": "interview",
     "inspections:interview-participant-add": "interview",
@@ -244,10 +243,9 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     # and the supervision letter the red card would have issued.
     rectified = drive.to("submitted")
     letter = SupervisionLetter.objects.create(hazard=rectified, missed=1, issued_at=timezone.now(), due_at=timezone.now())
-    # A refused major hazard of a1x (with its evidence file) and the joint interview on it, committed (a scan).
+    # A refused major hazard of a1x and the joint interview on it, committed (a scan).
     refused = make_hazard(enterprise, "confirmed")
-    refusal = interviews.record_refusal(refused, reason=RefusalKind.MISSED_TWICE, evidence="probe", actor=u.safety,
-                                        evidence_file=scan("evidence.pdf"))
+    interviews.record_refusal(refused, reason=RefusalGround.MISSED_DEADLINES, evidence="probe", actor=u.safety)
     interview = interviews.propose_interview([refused.pk], organiser=world.safety.pk, actor=u.street)
     interviews.add_participant(interview.pk, actor=u.street, body=Body.POLICE, organisation="辛河派出所", name="民警")
     interviews.apply_interview_action(interview.pk, actor=u.street, action="schedule", params=schedule_params())
@@ -280,8 +278,6 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
         notice=Probe(outsider_b, {"pk": rectified.notice_id}),
         letter=Probe(outsider_b, {"pk": rectified.pk, "letter_pk": letter.pk}),
         evidence_photo=Probe(outsider_b, {"pk": rectified.pk, "photo_pk": rectified.evidence.get().pk}),
-        refused_hazard=Probe(outsider_b, {"pk": refused.pk}),
-        refusal_evidence=Probe(outsider_b, {"pk": refused.pk, "event_pk": refusal.pk}),
         interview=Probe(outsider_b, {"pk": interview.pk}),
         public=SimpleNamespace(
             category=cats.gas.pk, department=world.safety.pk, criterion=checklist.major.pk,
@@ -361,7 +357,7 @@ def test_the_probes_are_real_objects_their_owners_can_read(probes, world, api_fo
     # The files behind the kwargs exist: the street office downloads each one (and the letter prints).
     page = Client()
     page.force_login(world.users.street)
-    for name in ("inspections:letter-print", "inspections:evidence-photo", "inspections:refusal-evidence",
+    for name in ("inspections:letter-print", "inspections:evidence-photo",
                  "inspections:interview-scan", "inspections:notice-detail", "inspections:campaign-detail"):
         probe = getattr(probes, ROUTES[name])
         assert page.get(reverse(name, kwargs=probe.kwargs)).status_code == 200, name
