@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.files import private_file_response
 from casework.http import forbid, refusal_message
+from casework.once import create_once
 from casework.photos import MAX_PHOTOS
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from grids.access import get_visible_or_404
@@ -219,13 +220,17 @@ def link(request, pk: int):
     incident = get_visible_or_404(Incident, request.user, pk=pk)
     note = request.POST.get("note") or request.POST.get("description") or ""
     try:
-        services.link_report(reporter=request.user, incident=incident, note=note, photos=request.FILES.getlist("photos"))
+        _event, created = create_once(request, lambda: services.link_report(
+            reporter=request.user, incident=incident, note=note, photos=request.FILES.getlist("photos")))
     except services.Forbidden as error:
         raise forbid(error) from None
     except ValidationError as error:
         messages.error(request, refusal_message(error))
         return redirect("incidents:new")
-    messages.success(request, _("Your report was added to case %(code)s.") % {"code": incident.code})
+    if created:
+        messages.success(request, _("Your report was added to case %(code)s.") % {"code": incident.code})
+    else:
+        messages.info(request, _("This report was already added to case %(code)s.") % {"code": incident.code})
     return redirect("incidents:detail", pk=incident.pk)
 
 

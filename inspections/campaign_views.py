@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
+from casework.once import create_once
 from casework.spreadsheets import CONTENT_TYPE
 from grids.access import get_visible_or_404
 from grids.listing import FilteredListView
@@ -117,7 +118,8 @@ def campaign_form(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             if campaign is None:
-                campaign = service.create_campaign(actor=request.user, **form.service_data())
+                campaign, _created = create_once(
+                    request, lambda: service.create_campaign(actor=request.user, **form.service_data()))
             else:
                 service.edit_campaign(campaign.pk, actor=request.user, **form.service_data())
         except ValidationError as error:

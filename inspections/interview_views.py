@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casework.errors import Forbidden, Refused
 from casework.files import private_file_response
 from casework.http import forbid, refusal_message
+from casework.once import create_once
 from grids.access import get_visible_or_404
 from grids.choices import Role
 from grids.external import open_to_external
@@ -94,15 +95,17 @@ def interview_act(request, pk: int):
 def participant_add(request, pk: int):
     post = request.POST
     try:
-        services.add_participant(pk, actor=request.user, body=post.get("body", ""), name=post.get("name", ""),
-                                 organisation=post.get("organisation", ""), department=post.get("department") or None,
-                                 user=post.get("user") or None)
+        _participant, created = create_once(request, lambda: services.add_participant(
+            pk, actor=request.user, body=post.get("body", ""), name=post.get("name", ""),
+            organisation=post.get("organisation", ""), department=post.get("department") or None,
+            user=post.get("user") or None))
     except Forbidden as error:
         raise forbid(error) from None
     except (Refused, ValidationError) as error:
         messages.error(request, refusal_message(error))
     else:
-        messages.success(request, _("Participant added."))
+        if created:
+            messages.success(request, _("Participant added."))
     return redirect("inspections:interview-detail", pk)
 
 

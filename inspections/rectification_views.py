@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casework.errors import Forbidden, Refused
 from casework.files import private_file_response
 from casework.http import forbid, refusal_message
+from casework.once import create_once
 from grids.access import get_visible_or_404
 from grids.choices import DepartmentKind, Role
 from grids.listing import FilteredListView
@@ -102,13 +103,14 @@ def notice_create(request, pk: int):
     params = {k: request.POST.get(k, "") for k in ("mode", "working_days", "responsible_person", "measures", "funds",
                                                    "time_limit", "emergency_plan", "note")}
     try:
-        notice = services.issue_notice(actor=request.user, hazards=chosen, params=params)
+        notice, created = create_once(request, lambda: services.issue_notice(actor=request.user, hazards=chosen, params=params))
     except Forbidden as error:
         raise forbid(error) from None
     except (Refused, ValidationError) as error:
         context["error"] = refusal_message(error)
         return render(request, "inspections/rectification/notice_form.html", context, status=400)
-    messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+    if created:
+        messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
     return redirect("inspections:notice-detail", notice.pk)
 
 

@@ -1,5 +1,6 @@
 from casework.models.calendar import CalendarDay, CalendarYear, DayKind, WorkingPeriod
 from casework.models.numbering import SequenceBase
+from casework.models.once import OnceToken
 from casework.models.photos import PhotoBase
 from casework.models.stages import ClockedBase, StageRunBase
 from casework.models.timeline import AppendOnlyQuerySet, TimelineEventBase
@@ -11,6 +12,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DayKind",
+    "OnceToken",
     "PhotoBase",
     "SequenceBase",
     "TimelineEventBase",

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
+from casework.once import create_once
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.meetings import exports as meetings_exports
 from governance.meetings import forms, selectors, services, subjects
@@ -199,8 +200,10 @@ def item_add(request, pk: int):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_detail(meeting))
-    item, ok = _attempt(request, services.add_item, meeting.pk, actor=request.user, **form.cleaned_data)
-    if ok:
+    result, ok = _attempt(request, create_once, request,
+                          lambda: services.add_item(meeting.pk, actor=request.user, **form.cleaned_data))
+    item, created = result if ok else (None, False)
+    if created:
         messages.success(request, _("Case %(code)s is on the agenda.") % {"code": item.incident.code})
     return redirect(_detail(meeting))
 

@@ -69,6 +69,7 @@ PERSONS_PER_HOUSEHOLD = (2.4, 3.1)
 class DepartmentSpec:
     slug: str
     name: str
+    name_en: str  # the name shown on English pages
     kind: str
     phone: str
     sort: int
@@ -77,17 +78,19 @@ class DepartmentSpec:
 
 
 DEPARTMENTS: tuple[DepartmentSpec, ...] = (
-    DepartmentSpec("safety", "安监办", DepartmentKind.SAFETY, "0532-86812301", 10, "安监站"),
-    DepartmentSpec("urban", "城管执法中队", DepartmentKind.URBAN_MANAGEMENT, "0532-86812302", 20, "城管执法分队"),
-    DepartmentSpec("union", "工会", DepartmentKind.TRADE_UNION, "0532-86812303", 30, "工会工作站"),
-    DepartmentSpec("petitions", "信访办", DepartmentKind.PETITIONS, "0532-86812304", 40, "信访工作站"),
-    DepartmentSpec("enforcement", "综合行政执法中队", DepartmentKind.ENFORCEMENT, "0532-86812305", 50),
-    DepartmentSpec("comprehensive", "综治办", DepartmentKind.COMPREHENSIVE, "0532-86812306", 60),
-    DepartmentSpec("joint-defence", "治安联防队", DepartmentKind.JOINT_DEFENCE, "0532-86812307", 70),
-    DepartmentSpec("police", "辛河派出所", DepartmentKind.POLICE, "0532-86812110", 80, "警务室"),
-    DepartmentSpec("market", "市场监管所", DepartmentKind.OTHER, "0532-86812308", 90),
-    DepartmentSpec("housing", "住建办", DepartmentKind.OTHER, "0532-86812309", 100),
-    DepartmentSpec("environment", "生态环境办", DepartmentKind.OTHER, "0532-86812310", 110),
+    DepartmentSpec("safety", "安监办", "Work Safety Office", DepartmentKind.SAFETY, "0532-86812301", 10, "安监站"),
+    DepartmentSpec("urban", "城管执法中队", "Urban Management Squadron", DepartmentKind.URBAN_MANAGEMENT, "0532-86812302", 20,
+                   "城管执法分队"),
+    DepartmentSpec("union", "工会", "Trade Union", DepartmentKind.TRADE_UNION, "0532-86812303", 30, "工会工作站"),
+    DepartmentSpec("petitions", "信访办", "Petitions Office", DepartmentKind.PETITIONS, "0532-86812304", 40, "信访工作站"),
+    DepartmentSpec("enforcement", "综合行政执法中队", "Administrative Enforcement Squadron", DepartmentKind.ENFORCEMENT,
+                   "0532-86812305", 50),
+    DepartmentSpec("comprehensive", "综治办", "Comprehensive Governance Office", DepartmentKind.COMPREHENSIVE, "0532-86812306", 60),
+    DepartmentSpec("joint-defence", "治安联防队", "Joint Security Patrol", DepartmentKind.JOINT_DEFENCE, "0532-86812307", 70),
+    DepartmentSpec("police", "辛河派出所", "Xinhe Police Station", DepartmentKind.POLICE, "0532-86812110", 80, "警务室"),
+    DepartmentSpec("market", "市场监管所", "Market Supervision Office", DepartmentKind.OTHER, "0532-86812308", 90),
+    DepartmentSpec("housing", "住建办", "Housing and Construction Office", DepartmentKind.OTHER, "0532-86812309", 100),
+    DepartmentSpec("environment", "生态环境办", "Ecology and Environment Office", DepartmentKind.OTHER, "0532-86812310", 110),
 )
 
 # Usernames of the department handlers that are demo logins (no zone: the whole sub-district).

@@ -110,8 +110,12 @@ def _seed_departments(zones: dict[int, Zone], created: Counter[str]) -> dict[str
     departments: dict[str, Department] = {}
     for spec in data.DEPARTMENTS:
         department, new = Department.objects.get_or_create(
-            slug=spec.slug, defaults={"name": spec.name, "kind": spec.kind, "phone": spec.phone, "sort": spec.sort}
+            slug=spec.slug,
+            defaults={"name": spec.name, "name_en": spec.name_en, "kind": spec.kind, "phone": spec.phone, "sort": spec.sort},
         )
+        if not new and spec.name_en and not department.name_en:  # a database seeded before English names
+            department.name_en = spec.name_en
+            department.save(update_fields=["name_en"])
         created["departments"] += new
         departments[spec.slug] = department
     existing = set(ZoneTeam.objects.values_list("department_id", "zone_id"))

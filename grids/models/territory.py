@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +194,7 @@ class DepartmentQuerySet(models.QuerySet):
 
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     slug = models.SlugField(_("short name"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.OTHER)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -207,6 +209,14 @@ class Department(models.Model):
         ordering = ["sort", "name"]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page: the English name when English is active and one is set."""
+        language = translation.get_language() or ""
+        if self.name_en and language.startswith("en"):
+            return self.name_en
         return self.name
 
 

@@ -259,3 +259,21 @@ def test_the_department_decision_page_shows_what_concerns_it(world, make_case, p
     assert f'href="/incidents/{a_items[0].incident_id}/"' not in safety
     urban = page(english(page_for(world.users.urban)), reverse("meetings:decisions"))
     assert f'href="/incidents/{a_items[0].incident_id}/"' in urban and c_items[0].incident.code in urban
+
+
+def test_the_add_item_form_sent_twice_puts_the_case_on_the_agenda_once(world, disputed, make_case, page_for):
+    import uuid
+
+    disputed()
+    extra = make_case(Status.REGISTERED, cell=world.cell_a2x)
+    meeting, _ = meetings.prepare_weekly_meeting()
+    client = english(page_for(world.users.street))
+    assert 'name="once_token"' in page(client, reverse("meetings:detail", args=[meeting.pk]))
+    url = reverse("meetings:item-add", args=[meeting.pk])
+    form = {"incident": extra.code, "reason_note": "Residents petitioned", "once_token": str(uuid.uuid4())}
+    first = client.post(url, form)
+    second = client.post(url, form, follow=True)
+    assert first.status_code == 302 and second.redirect_chain[-1][0] == first["Location"]
+    assert meeting.items.filter(incident=extra).count() == 1
+    body = second.content.decode()
+    assert "already on the agenda" not in body and 'role="alert"' not in body

@@ -239,4 +239,4 @@ def test_demo_logins_command_shows_role_and_org_unit():
     call_command("demo_logins", stdout=out)
     lines = {line.split()[0]: line for line in out.getvalue().splitlines()[2:]}
     assert set(lines) == set(DEMO_LOGINS)
-    assert "辛河社区" in lines["worker1"] and "第一管区" in lines["zone1"] and "安监办" in lines["safety"]
+    assert "辛河社区" in lines["worker1"] and "第一管区" in lines["zone1"] and "Work Safety Office" in lines["safety"]  # English in tests

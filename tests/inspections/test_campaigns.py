@@ -221,3 +221,20 @@ def test_the_campaign_form_creates_and_edits(world, enterprises, checklist, page
     assert campaign.title == "改名" and list(campaign.zones.values_list("pk", flat=True)) == [world.zone_a.pk]
     for name in ("urban", "zone_leader", "worker"):
         assert page_for(world.persona(name)).get("/inspections/campaigns/new/").status_code == 403, name
+
+
+def test_the_campaign_form_sent_twice_creates_one_campaign(world, enterprises, checklist, page_for):
+    import uuid
+
+    page = page_for(world.users.safety)
+    assert 'name="once_token"' in page.get("/inspections/campaigns/new/").content.decode()
+    data = {"title": "双击测试", "theme": "key_production", "lead": world.users.street.pk,
+            "starts_on": "2026-09-01", "ends_on": "2026-09-30", "sectors": ["commercial"], "zones": [world.zone_a.pk],
+            "versions": [checklist.version.pk], "once_token": str(uuid.uuid4())}
+    first = page.post("/inspections/campaigns/new/", data)
+    second = page.post("/inspections/campaigns/new/", data)
+    campaign = Campaign.objects.get(title="双击测试")
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/inspections/campaigns/{campaign.pk}/"
+    assert page.post("/inspections/campaigns/new/", {**data, "once_token": "not-a-uuid"}).status_code == 400
+    assert Campaign.objects.filter(title="双击测试").count() == 1

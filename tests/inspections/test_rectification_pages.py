@@ -129,3 +129,18 @@ def test_the_notice_api_issues_and_serves(world, drive, api_for):
     refused = api.post("/api/v1/notices/", {"hazards": [first.pk], **NOTICE}, format="json")
     assert refused.status_code == 409  # already under a notice
     assert api_for(world.users.street).get("/api/schema/").status_code == 200
+
+
+def test_the_notice_form_sent_twice_issues_one_notice_and_shows_it(world, drive, page_for):
+    import uuid
+
+    hazard = drive.to("confirmed")
+    page = page_for(world.users.safety)
+    url = f"/inspections/enterprises/{hazard.enterprise_id}/notice/"
+    assert 'name="once_token"' in page.get(f"{url}?hazard={hazard.pk}").content.decode()
+    form = {"hazards": [hazard.pk], **NOTICE, "once_token": str(uuid.uuid4())}
+    first = page.post(url, form)
+    second = page.post(url, form)
+    notice = RectificationNotice.objects.get()
+    assert first.status_code == 302 and second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/inspections/notices/{notice.pk}/"

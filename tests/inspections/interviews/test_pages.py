@@ -114,3 +114,24 @@ def test_a_meeting_with_cases_and_hazards_renders_everywhere(world, refused, pag
         assert client.get(f"/meetings/{meeting.pk}/run/{item.pk}/").status_code == 200
     meetings.publish_minutes(meeting.pk, actor=street)
     assert client.get(f"/meetings/{meeting.pk}/print/minutes/").status_code == 200
+
+
+def test_a_participant_form_sent_twice_seats_one_participant(world, seated, page_for):
+    import uuid
+
+    from inspections.models import InterviewParticipant
+
+    interview = seated()
+    client = page_for(world.users.safety)
+    url = f"/inspections/interviews/{interview.pk}/"
+    assert 'name="once_token"' in client.get(url).content.decode()
+    form = {"body": "expert", "name": "王专家", "organisation": "安科", "once_token": str(uuid.uuid4())}
+    before = interview.participants.count()
+    first = client.post(url + "participants/", form)
+    second = client.post(url + "participants/", form, follow=True)
+    assert first.status_code == 302 and first["Location"] == url
+    assert second.redirect_chain[-1][0] == url
+    assert InterviewParticipant.objects.filter(interview=interview, name="王专家").count() == 1
+    assert interview.participants.count() == before + 1
+    client.post(url + "participants/", {**form, "once_token": str(uuid.uuid4())})  # a new form: a second seat
+    assert InterviewParticipant.objects.filter(interview=interview, name="王专家").count() == 2
