@@ -45,7 +45,8 @@ def sheet_rows(response) -> list[tuple]:
     assert response["Content-Disposition"].startswith('attachment; filename="cases-')
     workbook = load_workbook(io.BytesIO(response.content))
     stamp, *rows = workbook.active.iter_rows(values_only=True)
-    assert stamp[0].startswith("Exported by ")  # who exported, and when (PIPL)
+    # Who exported, and when (PIPL), in the request's language.
+    assert stamp[0].startswith("Exported by ") or (stamp[0].startswith("由") and stamp[0].endswith("导出")), stamp
     return rows
 
 
