@@ -28,7 +28,7 @@ from bench.client import BenchError, Client, summary
 from bench.report import compare, print_report
 from bench.server import ROOT, children, gunicorn, memory, run_manage
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")  # flushed by the dashboard scenario
 RESULTS = ROOT / "bench" / "results"
 DEMO_PASSWORD = "demo-2026"  # settings.DEMO_PASSWORD; the demo organisation's users
 
@@ -90,7 +90,8 @@ def server_env(database_url: str) -> dict[str, str]:
     env.update({
         "DJANGO_SETTINGS_MODULE": "governance.settings", "DATABASE_URL": database_url, "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40, "REDIS_URL": REDIS_URL, "ALLOWED_HOSTS": "127.0.0.1",
-        "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "VAR_DIR": str(ROOT / "var" / "bench"), "LOG_LEVEL": "WARNING",
+        "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
+        "VAR_DIR": str(ROOT / "var" / "bench"), "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "0", "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -100,7 +101,7 @@ def prepare(args, env: dict[str, str], maintenance_url: str, name: str) -> dict:
     record = ensure_database(maintenance_url, name)
     print(f"Database {name}: migrating …", flush=True)
     run_manage(env, "migrate", "--noinput")
-    if record is None or record.get("incidents") != args.incidents or args.regenerate:
+    if record is None or record.get("incidents") != args.incidents or "safety" not in record or args.regenerate:
         print(f"Generating {args.incidents:,} cases …", flush=True)
         command = [sys.executable, "-m", "bench.generate", "--incidents", str(args.incidents), "--seed", str(args.seed),
                    "--reset", "--jobs", str(args.jobs)]
@@ -178,15 +179,16 @@ def intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: 
             "cases_per_s": round(len(seconds) / wall, 1), **summary(seconds)}
 
 
-def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict]) -> dict:
-    results = page_scenarios(args, port, cases, people, queries) if "pages" in args.only else {}
+def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict],
+                   safety: dict) -> dict:
+    results = page_scenarios(args, port, cases, people, queries, safety) if "pages" in args.only else {}
     if "intake" in args.only:
         print(f"  intake through the API, concurrency {args.concurrency} …", flush=True)
         results["intake"] = intake(port, people["reporters"], payloads, args.concurrency)
     return results
 
 
-def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dict) -> dict:
+def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dict, safety: dict) -> dict:
     import redis
 
     cache = redis.Redis.from_url(REDIS_URL)
@@ -215,6 +217,12 @@ def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dic
                                       marker=b'"count"')
     results["api_list_street"] = timed_pages(street, ["/api/v1/incidents/?" + urlencode(queries["street"])], n=n, warmup=w,
                                              marker=b'"count"')
+    from bench import safety_pages
+
+    for page, urls in safety_pages.paths(safety).items():
+        print(f"  {page.replace('_', ' ')} …", flush=True)
+        for who, client in (("street", street), ("zone", leader)):
+            results[f"{page}_{who}"] = timed_pages(client, urls, n=n, warmup=w, marker=safety_pages.MARKERS[page])
     street.close()
     leader.close()
     return results
@@ -262,6 +270,10 @@ def run(args) -> dict:
     cases = inprocess.case_sample(people["zone"], max(args.requests + args.warmup, 50), args.seed)
     queries = inprocess.api_queries(people["zone"])
     payloads = inprocess.intake_payloads(args.intake + 2 * args.concurrency, args.seed)
+    from bench import safety_pages
+
+    safety = safety_pages.samples(people["zone"], max(args.requests + args.warmup, 20), args.seed)
+    safety_queries = safety_pages.query_counts({"street": people["street"], "zone": people["leader"]}, safety)
     print("VACUUM (ANALYZE) of the case tables …", flush=True)
     vacuumed = inprocess.vacuum()
     connection.close()
@@ -273,7 +285,7 @@ def run(args) -> dict:
     with extra_indexes("indexes" in args.patch), gunicorn(served, workers=args.workers, threads=args.threads, log=log) as (
         port, master,
     ):
-        scenarios = http_scenarios(args, port, people, cases, queries, payloads)
+        scenarios = http_scenarios(args, port, people, cases, queries, payloads, safety)
         workers = {pid: memory(pid) for pid in children(master)}
     load_after = os.getloadavg()
     if "sweep" in args.only:
@@ -305,6 +317,8 @@ def run(args) -> dict:
         "generated": record,
         "vacuum_seconds": round(vacuumed, 1),
         "data": inprocess.data_size(),
+        "safety_data": safety_pages.data_size(),
+        "safety_query_counts": safety_queries,
         "scenarios": scenarios,
         "memory_kb": {str(pid): values for pid, values in workers.items()},
     }

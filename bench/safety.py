@@ -35,11 +35,15 @@ _DESCRIPTIONS = (
     "灭火器压力不足", "电气线路私拉乱接", "应急照明损坏", "消防栓被遮挡", "危化品储存未分类", "有限空间作业未审批",
     "粉尘清扫记录缺失", "安全培训记录不全", "特种作业人员无证上岗", "货架超高堆放",
 )
-SECTOR_WEIGHTS = {
-    "commercial": 20, "catering_piped": 12, "catering_bottled": 8, "warehouse": 10, "small_venue": 14, "construction": 6,
+SECTOR_WEIGHTS = {  # inspections.choices.Sector codes (checked in models_and_columns)
+    "commercial": 18, "catering_piped": 12, "catering_bottled": 8, "warehouse": 10, "nine_small": 14, "construction": 6,
     "school": 3, "kindergarten": 3, "chem_use": 4, "chem_trade": 2, "chem_storage": 1, "chem_production": 1,
-    "fireworks_retail": 2, "fireworks_wholesale": 1,
+    "fireworks_retail": 2, "fireworks_wholesale": 1, "machinery": 4, "light_industry": 3, "building_materials": 2,
+    "textiles": 1, "metallurgy": 1, "trade": 3, "other": 1,
 }
+
+
+FLAGS = {"gas_user", "dust", "ammonia", "confined_space", "major_hazard"}
 
 
 def counts(incidents: int, years: int) -> dict[str, int]:
@@ -88,6 +92,10 @@ def models_and_columns():
             "escalation",
         ),
     }
+    from inspections.choices import Flag, Sector
+
+    if not set(SECTOR_WEIGHTS) <= set(Sector.values) or not FLAGS <= set(Flag.values):
+        raise SystemExit("bench.safety uses sector or flag codes that inspections.choices does not define")
     for model, names in columns.items():
         actual = {f.column for f in model._meta.concrete_fields}
         if actual != set(names):
