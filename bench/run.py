@@ -46,7 +46,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--due", type=int, default=10_000, help="cases coming due for the sweep (default 10,000)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
-    parser.add_argument("--only", default="pages,intake,sweep,agenda", help="scenario groups to run (default: all)")
+    parser.add_argument("--only", default="pages,safety,intake,sweep,agenda",
+                        help="scenario groups to run (default: all; safety: the hazard list, enterprise and campaign pages)")
     parser.add_argument("--patch", action="append", default=[], choices=["indexes"],
                         help="serve with a proposed change from bench/patches applied (results file gets a suffix)")
     return parser.parse_args(argv)
@@ -181,7 +182,8 @@ def intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: 
 
 def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict],
                    safety: dict) -> dict:
-    results = page_scenarios(args, port, cases, people, queries, safety) if "pages" in args.only else {}
+    wanted = set(args.only.split(","))
+    results = page_scenarios(args, port, cases, people, queries, safety) if wanted & {"pages", "safety"} else {}
     if "intake" in args.only:
         print(f"  intake through the API, concurrency {args.concurrency} …", flush=True)
         results["intake"] = intake(port, people["reporters"], payloads, args.concurrency)
@@ -195,6 +197,23 @@ def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dic
     street, leader = Client("127.0.0.1", port), Client("127.0.0.1", port)
     street.login(people["street"], DEMO_PASSWORD)
     leader.login(people["leader"], DEMO_PASSWORD)
+    n, w = args.requests, args.warmup
+    results = {}
+    if "pages" in args.only.split(","):
+        results.update(case_pages(args, street, leader, cache, cases, queries))
+    if "safety" in args.only.split(","):
+        from bench import safety_pages
+
+        for page, urls in safety_pages.paths(safety).items():
+            print(f"  {page.replace('_', ' ')} …", flush=True)
+            for who, client in (("street", street), ("zone", leader)):
+                results[f"{page}_{who}"] = timed_pages(client, urls, n=n, warmup=w, marker=safety_pages.MARKERS[page])
+    street.close()
+    leader.close()
+    return results
+
+
+def case_pages(args, street: Client, leader: Client, cache, cases: list[int], queries: dict) -> dict:
     n, w = args.requests, args.warmup
     results = {}
     print("  street dashboard (cache emptied before each request) …", flush=True)
@@ -217,14 +236,6 @@ def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dic
                                       marker=b'"count"')
     results["api_list_street"] = timed_pages(street, ["/api/v1/incidents/?" + urlencode(queries["street"])], n=n, warmup=w,
                                              marker=b'"count"')
-    from bench import safety_pages
-
-    for page, urls in safety_pages.paths(safety).items():
-        print(f"  {page.replace('_', ' ')} …", flush=True)
-        for who, client in (("street", street), ("zone", leader)):
-            results[f"{page}_{who}"] = timed_pages(client, urls, n=n, warmup=w, marker=safety_pages.MARKERS[page])
-    street.close()
-    leader.close()
     return results
 
 
@@ -333,7 +344,8 @@ def main(argv=None) -> None:
     except BenchError as error:
         raise SystemExit(f"benchmark failed: {error}") from None
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = "" if set(args.only.split(",")) >= {"pages", "intake", "sweep", "agenda"} else "-partial"
+    only = set(args.only.split(","))
+    suffix = "" if only >= {"pages", "safety", "intake", "sweep", "agenda"} else "-safety" if only == {"safety"} else "-partial"
     suffix += "".join(f"-patched-{name}" for name in args.patch)
     path = RESULTS / f"{args.incidents}{suffix}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
