@@ -58,7 +58,14 @@ def counts(incidents: int, years: int) -> dict[str, int]:
 def models_and_columns():
     """The tables written, in load order, with their columns (checked against the models)."""
     from inspections.models import (
-        Campaign, CampaignTarget, Enterprise, EnterpriseFlag, EnterpriseSector, Hazard, Inspection, InspectionInspector,
+        Campaign,
+        CampaignTarget,
+        Enterprise,
+        EnterpriseFlag,
+        EnterpriseSector,
+        Hazard,
+        Inspection,
+        InspectionInspector,
     )
 
     departments = Enterprise.responsible_departments.through

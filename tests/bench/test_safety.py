@@ -17,7 +17,14 @@ from bench.safety import counts
 from inspections.choices import HazardStatus, InspectionKind, Sector
 from inspections.creditcode import validate
 from inspections.models import (
-    Campaign, CampaignTarget, Enterprise, EnterpriseSector, Hazard, HazardSequence, Inspection, InspectionInspector,
+    Campaign,
+    CampaignTarget,
+    Enterprise,
+    EnterpriseSector,
+    Hazard,
+    HazardSequence,
+    Inspection,
+    InspectionInspector,
 )
 
 NOW = "2026-06-10T07:45:00+00:00"
