@@ -277,12 +277,21 @@ def generate(args: argparse.Namespace, out=sys.stdout) -> dict:
         for model in TABLES:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     timings["analyze"] = time.monotonic() - t0
+    safety = None
+    if vendor == "postgresql":  # enterprises, campaigns, inspections, hazards in proportion (bench.safety)
+        from bench import safety as safety_rows
+
+        safety = safety_rows.load(world=world, now=now, fmt=fmt, seed=args.seed, incidents=args.incidents, years=args.years,
+                                  out=out, say=say)
+        timings.update(safety["timings"])
     timings["total"] = time.monotonic() - started
     sizes = table_sizes(TABLES)
     result = {
         "incidents": args.incidents, "seed": args.seed, "now": now_dt.isoformat(), "years": args.years, "vendor": vendor,
         "timings": {k: round(v, 2) for k, v in timings.items()}, "tables": sizes, "database_bytes": database_bytes(),
     }
+    if safety is not None:
+        result["safety"] = {"rows": safety["rows"], "hazard_states": safety["hazard_states"]}
     if vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"COMMENT ON DATABASE \"{connection.settings_dict['NAME']}\" IS %s", ["bench:" + json.dumps(result)])

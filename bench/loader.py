@@ -42,9 +42,10 @@ def schema_fingerprint(models) -> list[tuple]:
 
 
 class PostgresLoader:
-    def __init__(self, models, stdout) -> None:
+    def __init__(self, models, stdout, *, columns=COLUMNS, extra=CASE_TABLES_EXTRA) -> None:
         self.models = list(models)
         self.stdout = stdout
+        self.columns, self.extra = columns, tuple(extra)
         self.saved_indexes: list[tuple[str, str]] = []  # (name, CREATE INDEX …)
         self.saved_constraints: list[tuple[str, str, str, str]] = []  # (table, name, type, definition)
         self.copy_seconds = 0.0
@@ -59,7 +60,7 @@ class PostgresLoader:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            cursor.execute(f"TRUNCATE {', '.join(tables + list(CASE_TABLES_EXTRA))} RESTART IDENTITY CASCADE")
+            cursor.execute(f"TRUNCATE {', '.join(tables + list(self.extra))} RESTART IDENTITY CASCADE")
             for table in tables:
                 cursor.execute(
                     "SELECT k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
@@ -85,7 +86,7 @@ class PostgresLoader:
         if not text:
             return
         started = time.monotonic()
-        columns = ", ".join(f'"{c}"' for c in COLUMNS[model])
+        columns = ", ".join(f'"{c}"' for c in self.columns[model])
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(f'COPY "{_table(model)}" ({columns}) FROM STDIN WITH (FREEZE)', io.StringIO(text), size=1 << 20)
         self.copy_seconds += time.monotonic() - started

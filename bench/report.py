@@ -13,6 +13,12 @@ TARGETS = [
     ("case_page", "p95_ms", 60, "max", "case page p95"),
     ("api_list", "p95_ms", 100, "max", "API list, two filters (zone leader) p95"),
     ("api_list_street", "p95_ms", 100, "max", "API list, two filters (street office) p95"),
+    ("hazard_list_street", "p95_ms", 100, "max", "hazard list p95 (street office)"),
+    ("hazard_list_zone", "p95_ms", 100, "max", "hazard list p95 (zone leader)"),
+    ("enterprise_page_street", "p95_ms", 100, "max", "enterprise page 一企一档 p95 (street office)"),
+    ("enterprise_page_zone", "p95_ms", 100, "max", "enterprise page 一企一档 p95 (zone leader)"),
+    ("campaign_progress_street", "p95_ms", 100, "max", "campaign progress page p95 (street office)"),
+    ("campaign_progress_zone", "p95_ms", 100, "max", "campaign progress page p95 (zone leader)"),
     ("intake", "cases_per_s", 150, "min", "intake at concurrency 8, cases/s"),
     ("sweep", "seconds", 3, "max", "escalation sweep, 10,000 cases due, s (median of 3)"),
     ("agenda", "seconds", 2, "max", "weekly agenda preparation, s (median of 3)"),
@@ -28,6 +34,12 @@ ROWS = [
     ("api_list", "API list ?open=true&overdue=true (zone leader)"),
     ("api_list_street", "API list ?category=…&reported_after=… (street)"),
     ("intake", "Intake POST /api/v1/incidents/ (latency)"),
+    ("hazard_list_street", "Hazard list, default filters (street office)"),
+    ("hazard_list_zone", "Hazard list, default filters (zone leader)"),
+    ("enterprise_page_street", "Enterprise page 一企一档 (street office)"),
+    ("enterprise_page_zone", "Enterprise page 一企一档 (zone leader, own zone)"),
+    ("campaign_progress_street", "Campaign progress page (street office)"),
+    ("campaign_progress_zone", "Campaign progress page (zone leader)"),
 ]
 
 
@@ -81,6 +93,9 @@ def print_report(result: dict) -> None:
         print(f"{'Weekly agenda preparation (median of 3)':<52}{agenda['seconds']:>9.2f} s  ({agenda['items']} items)")
     if warming := scenarios.get("dashboard_warming"):
         print(f"{'Dashboard warming, all scopes (median of 3)':<52}{warming['seconds']:>9.2f} s  ({warming['scopes']} scopes)")
+    for page, personas in result.get("safety_query_counts", {}).items():
+        counts = "; ".join(f"{who} {' / '.join(map(str, n))}" for who, n in personas.items())
+        print(f"{'SQL queries, ' + page.replace('_', ' ') + ' (largest / other)':<52}{counts}")
     rss = {pid: v.get("VmRSS", 0) / 1024 for pid, v in result["memory_kb"].items()}
     hwm = {pid: v.get("VmHWM", 0) / 1024 for pid, v in result["memory_kb"].items()}
     if rss:

@@ -28,7 +28,7 @@ from bench.client import BenchError, Client, summary
 from bench.report import compare, print_report
 from bench.server import ROOT, children, gunicorn, memory, run_manage
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")  # flushed by the dashboard scenario
 RESULTS = ROOT / "bench" / "results"
 DEMO_PASSWORD = "demo-2026"  # settings.DEMO_PASSWORD; the demo organisation's users
 
@@ -46,7 +46,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--due", type=int, default=10_000, help="cases coming due for the sweep (default 10,000)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
-    parser.add_argument("--only", default="pages,intake,sweep,agenda", help="scenario groups to run (default: all)")
+    parser.add_argument("--only", default="pages,safety,intake,sweep,agenda",
+                        help="scenario groups to run (default: all; safety: the hazard list, enterprise and campaign pages)")
     parser.add_argument("--patch", action="append", default=[], choices=["indexes"],
                         help="serve with a proposed change from bench/patches applied (results file gets a suffix)")
     return parser.parse_args(argv)
@@ -90,7 +91,8 @@ def server_env(database_url: str) -> dict[str, str]:
     env.update({
         "DJANGO_SETTINGS_MODULE": "governance.settings", "DATABASE_URL": database_url, "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40, "REDIS_URL": REDIS_URL, "ALLOWED_HOSTS": "127.0.0.1",
-        "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "VAR_DIR": str(ROOT / "var" / "bench"), "LOG_LEVEL": "WARNING",
+        "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
+        "VAR_DIR": str(ROOT / "var" / "bench"), "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "0", "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -100,7 +102,7 @@ def prepare(args, env: dict[str, str], maintenance_url: str, name: str) -> dict:
     record = ensure_database(maintenance_url, name)
     print(f"Database {name}: migrating …", flush=True)
     run_manage(env, "migrate", "--noinput")
-    if record is None or record.get("incidents") != args.incidents or args.regenerate:
+    if record is None or record.get("incidents") != args.incidents or "safety" not in record or args.regenerate:
         print(f"Generating {args.incidents:,} cases …", flush=True)
         command = [sys.executable, "-m", "bench.generate", "--incidents", str(args.incidents), "--seed", str(args.seed),
                    "--reset", "--jobs", str(args.jobs)]
@@ -178,21 +180,40 @@ def intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: 
             "cases_per_s": round(len(seconds) / wall, 1), **summary(seconds)}
 
 
-def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict]) -> dict:
-    results = page_scenarios(args, port, cases, people, queries) if "pages" in args.only else {}
+def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict],
+                   safety: dict) -> dict:
+    wanted = set(args.only.split(","))
+    results = page_scenarios(args, port, cases, people, queries, safety) if wanted & {"pages", "safety"} else {}
     if "intake" in args.only:
         print(f"  intake through the API, concurrency {args.concurrency} …", flush=True)
         results["intake"] = intake(port, people["reporters"], payloads, args.concurrency)
     return results
 
 
-def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dict) -> dict:
+def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dict, safety: dict) -> dict:
     import redis
 
     cache = redis.Redis.from_url(REDIS_URL)
     street, leader = Client("127.0.0.1", port), Client("127.0.0.1", port)
     street.login(people["street"], DEMO_PASSWORD)
     leader.login(people["leader"], DEMO_PASSWORD)
+    n, w = args.requests, args.warmup
+    results = {}
+    if "pages" in args.only.split(","):
+        results.update(case_pages(args, street, leader, cache, cases, queries))
+    if "safety" in args.only.split(","):
+        from bench import safety_pages
+
+        for page, urls in safety_pages.paths(safety).items():
+            print(f"  {page.replace('_', ' ')} …", flush=True)
+            for who, client in (("street", street), ("zone", leader)):
+                results[f"{page}_{who}"] = timed_pages(client, urls, n=n, warmup=w, marker=safety_pages.MARKERS[page])
+    street.close()
+    leader.close()
+    return results
+
+
+def case_pages(args, street: Client, leader: Client, cache, cases: list[int], queries: dict) -> dict:
     n, w = args.requests, args.warmup
     results = {}
     print("  street dashboard (cache emptied before each request) …", flush=True)
@@ -215,8 +236,6 @@ def page_scenarios(args, port: int, cases: list[int], people: dict, queries: dic
                                       marker=b'"count"')
     results["api_list_street"] = timed_pages(street, ["/api/v1/incidents/?" + urlencode(queries["street"])], n=n, warmup=w,
                                              marker=b'"count"')
-    street.close()
-    leader.close()
     return results
 
 
@@ -262,6 +281,10 @@ def run(args) -> dict:
     cases = inprocess.case_sample(people["zone"], max(args.requests + args.warmup, 50), args.seed)
     queries = inprocess.api_queries(people["zone"])
     payloads = inprocess.intake_payloads(args.intake + 2 * args.concurrency, args.seed)
+    from bench import safety_pages
+
+    safety = safety_pages.samples(people["zone"], max(args.requests + args.warmup, 20), args.seed)
+    safety_queries = safety_pages.query_counts({"street": people["street"], "zone": people["leader"]}, safety)
     print("VACUUM (ANALYZE) of the case tables …", flush=True)
     vacuumed = inprocess.vacuum()
     connection.close()
@@ -273,7 +296,7 @@ def run(args) -> dict:
     with extra_indexes("indexes" in args.patch), gunicorn(served, workers=args.workers, threads=args.threads, log=log) as (
         port, master,
     ):
-        scenarios = http_scenarios(args, port, people, cases, queries, payloads)
+        scenarios = http_scenarios(args, port, people, cases, queries, payloads, safety)
         workers = {pid: memory(pid) for pid in children(master)}
     load_after = os.getloadavg()
     if "sweep" in args.only:
@@ -305,6 +328,8 @@ def run(args) -> dict:
         "generated": record,
         "vacuum_seconds": round(vacuumed, 1),
         "data": inprocess.data_size(),
+        "safety_data": safety_pages.data_size(),
+        "safety_query_counts": safety_queries,
         "scenarios": scenarios,
         "memory_kb": {str(pid): values for pid, values in workers.items()},
     }
@@ -319,7 +344,8 @@ def main(argv=None) -> None:
     except BenchError as error:
         raise SystemExit(f"benchmark failed: {error}") from None
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = "" if set(args.only.split(",")) >= {"pages", "intake", "sweep", "agenda"} else "-partial"
+    only = set(args.only.split(","))
+    suffix = "" if only >= {"pages", "safety", "intake", "sweep", "agenda"} else "-safety" if only == {"safety"} else "-partial"
     suffix += "".join(f"-patched-{name}" for name in args.patch)
     path = RESULTS / f"{args.incidents}{suffix}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")

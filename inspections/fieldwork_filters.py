@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,29 @@ from inspections.filters import _cells, _communities, _zones
 from inspections.models import Campaign, CampaignTarget, Enterprise, Hazard, Inspection
 
 
+class ChosenOnlySelect(forms.Select):
+    """A select over the enterprise registry that renders only the chosen enterprise (and the empty
+    choice): the registry grows with the district (25,000 enterprises at a million cases), and
+    rendering all of them made the hazard list megabytes long (docs/performance.md, "Enterprise
+    safety at scale"). The enterprise page links here with ?enterprise=<pk>; by name, the search
+    box finds it."""
+
+    def optgroups(self, name, value, attrs=None):
+        iterator = self.choices
+        chosen = [v for v in value if v not in (None, "")]
+        if not hasattr(iterator, "queryset"):
+            return super().optgroups(name, value, attrs)
+        options = [("", iterator.field.empty_label or "")]
+        if chosen:
+            options += [iterator.choice(obj) for obj in iterator.queryset.filter(pk__in=[v for v in chosen if str(v).isdigit()])]
+        groups = []
+        for index, (option_value, label) in enumerate(options):
+            key = str(getattr(option_value, "value", option_value))
+            groups.append((None, [self.create_option(name, option_value, label, key in {str(v) for v in value}, index,
+                                                     attrs=attrs)], index))
+        return groups
+
+
 def _enterprises(request):
     return Enterprise.objects.visible_to(request.user) if request else Enterprise.objects.none()
 
@@ -32,7 +56,7 @@ def _campaigns(request):
 
 class InspectionFilter(django_filters.FilterSet):
     campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label=_("Campaign"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"))
+    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"), widget=ChosenOnlySelect)
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("Status"))
     zone = django_filters.ModelChoiceFilter(queryset=_zones, label=_("Zone"))
@@ -59,7 +83,7 @@ class HazardFilter(django_filters.FilterSet):
     proposed_level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Proposed level"))
     factor_kind = django_filters.ChoiceFilter(choices=FactorKind.choices, label=_("Factor kind"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"))
+    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, label=_("Enterprise"), widget=ChosenOnlySelect)
     inspection = django_filters.NumberFilter(field_name="inspection_id", label=_("Inspection"))
     zone = django_filters.ModelChoiceFilter(queryset=_zones, label=_("Zone"))
     community = django_filters.ModelChoiceFilter(queryset=_communities, label=_("Community"))
