@@ -395,7 +395,7 @@ SITE_NAME = _("Grid governance")
 DEMO_PASSWORD = "demo-2026"
 
 # The modules whose `SOURCES` fill the homes' to-do lists (grids.todo); a feature adds its module here.
-HOME_TODO_MODULES = ["grids.todo", "incidents.todo", "governance.meetings.todo", "inspections.todo"]
+HOME_SOURCE_MODULES = ["grids.todo", "incidents.todo", "governance.meetings.todo", "inspections.todo"]
 # A refused form (expired or missing CSRF token) gets a page in the site's layout, not Django's.
 CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 

@@ -7,7 +7,7 @@ the query string `params(user, now)`, which the list's FilterSet turns into the 
 Tests hold every source to that promise (tests/governance/test_home_sources.py).
 
 Each app declares its sources in its own `todo.py` as `SOURCES = [...]`, and settings name the
-modules (`HOME_TODO_MODULES`): a feature adds items to the homes by adding a module there, never by
+modules (`HOME_SOURCE_MODULES`): a feature adds items to the homes by adding a module there, never by
 editing a template. Lives in grids, the lowest app every page may import, so that incidents and
 inspections can declare sources without importing governance (docs/architecture.md, the arrows).
 
@@ -68,7 +68,7 @@ class TodoSource:
 def all_sources() -> tuple[TodoSource, ...]:
     """Every registered source, in home order (imported once per process)."""
     found: list[TodoSource] = []
-    for path in settings.HOME_TODO_MODULES:
+    for path in settings.HOME_SOURCE_MODULES:
         found.extend(import_module(path).SOURCES)
     keys = [source.key for source in found]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})

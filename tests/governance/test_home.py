@@ -81,14 +81,14 @@ def registry(settings):
 
 
 def test_a_feature_adds_its_line_by_naming_its_module(world, cases, registry, page_for):
-    registry.HOME_TODO_MODULES = [*registry.HOME_TODO_MODULES, __name__]
+    registry.HOME_SOURCE_MODULES = [*registry.HOME_SOURCE_MODULES, __name__]
     body = page_for(world.users.zone_leader).get(reverse("home")).content.decode()
     assert 'data-todo="test_trainings" data-count="0"' in body
     assert "test_trainings" not in {source.key for source in sources_for(world.users.worker)}
 
 
 def test_a_key_registered_twice_stops_start_up(registry):
-    registry.HOME_TODO_MODULES = [*registry.HOME_TODO_MODULES, __name__, __name__]
+    registry.HOME_SOURCE_MODULES = [*registry.HOME_SOURCE_MODULES, __name__, __name__]
     with pytest.raises(RuntimeError, match="test_trainings"):
         all_sources()
 
