@@ -11,7 +11,6 @@ Timeline notes are append-only and are not rewritten (docs/security.md, "left").
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,24 +18,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from casework.redaction import PERSONAL_NUMBER, REMOVED, redact  # noqa: F401  (re-exported)
 from incidents.models import Incident
 
-# Mobile numbers (with an optional +86), landlines with an area code, and 18-character ID numbers.
-PERSONAL_NUMBER = re.compile(
-    r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])"
-    r"|(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])"
-    r"|(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"
-)
 # A portable pre-filter for the database (PostgreSQL POSIX regex and SQLite alike): seven digits.
 MAY_HOLD_NUMBER = r"[0-9]{7}"
-REMOVED = "***"
 # The case's text fields that may hold a reporter's numbers.
 RETENTION_FIELDS = ("description", "address", "result")
 BATCH = 500
-
-
-def redact(text: str) -> str:
-    return PERSONAL_NUMBER.sub(REMOVED, text or "")
 
 
 def expired_cases(now: datetime | None = None):
