@@ -249,3 +249,22 @@ def test_not_a_duplicate_farther_other_category_closed_or_old(http, world, publi
     far = read(post(http, "json", report("gas-smell", (lat, lng + 0.001), api_key=hotline.api_key)))[0]  # ~90 m from it
     assert far["service_request_id"] != answer["service_request_id"]
     assert Incident.objects.count() == before + 2
+
+
+def test_retention_blanks_the_reporters_contact_once_the_case_is_long_closed(http, world, public_cats, hotline, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from governance.security import retention
+
+    data = report("gas-smell", cf.centre(world.cell_a1x), api_key=hotline.api_key, **PERSONAL)
+    post(http, "json", data)
+    case = Incident.objects.get()
+    services.reject_case(case.pk, actor=world.users.zone_leader, reason="Not ours")
+    assert retention.blank_open311_contacts() == 0  # closed just now: kept
+    Incident.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 1))
+    assert retention.remove_expired_personal_data() == 1
+    request = Open311Request.objects.get()
+    assert (request.first_name, request.last_name, request.phone, request.email, request.device_id) == ("", "", "", "", "")
+    assert retention.remove_expired_personal_data() == 0
