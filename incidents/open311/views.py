@@ -116,6 +116,13 @@ def _list_requests(request, fmt: str):
     return render(fmt, "service_requests", [public.request(case) for case in cases])
 
 
+def _descriptions(error: ValidationError) -> list[str]:
+    """Each problem as "field: message" (the spec's description names what was wrong)."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+
+
 def _create_request(request, fmt: str):
     key = authenticate_key((request.POST.get("api_key") or request.GET.get("api_key") or "").strip())
     if key is None:
@@ -132,8 +139,7 @@ def _create_request(request, fmt: str):
     except UnknownService:
         return errors(fmt, 404, _("service_code %(code)s was not found.") % {"code": request.POST.get("service_code")})
     except ValidationError as error:
-        messages = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms] if hasattr(error, "error_dict") else error.messages
-        return errors(fmt, 400, *messages)
+        return errors(fmt, 400, *_descriptions(error))
     incident = public.public_cases().get(pk=filed.incident_id)
     if filed.linked:
         notice = _("Added to an open report of the same problem nearby (%(code)s).") % {"code": incident.code}
