@@ -405,3 +405,18 @@ CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 # flagged on the case for the zone leader.
 INTAKE_MAX_CELL_DISTANCE_M = env_int("INTAKE_MAX_CELL_DISTANCE_M", 2000, minimum=1)
 INTAKE_POOR_ACCURACY_M = env_int("INTAKE_POOR_ACCURACY_M", 100, minimum=1)
+
+# --- Open311 GeoReport v2 (incidents/open311, /open311/v2/) --------------------------------------
+# The jurisdiction_id clients may send (empty: any is accepted, one jurisdiction is served); what
+# discovery tells a client about contact and keys; each client's api_key may file this many reports
+# an hour (a client's own figure in the admin wins); the public read rounds the points of sensitive
+# categories to this many decimals (2: about a kilometre); "realtime" answers a report with its
+# service_request_id, "batch" with a token to look up under tokens/.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
+OPEN311_RATE_LIMIT_PER_HOUR = env_int("OPEN311_RATE_LIMIT_PER_HOUR", 120, minimum=1)
+OPEN311_SENSITIVE_DECIMALS = env_int("OPEN311_SENSITIVE_DECIMALS", 2, minimum=0)
+OPEN311_SERVICE_TYPE = env_str("OPEN311_SERVICE_TYPE", "realtime")
+if OPEN311_SERVICE_TYPE not in ("realtime", "batch"):
+    raise ConfigurationError("OPEN311_SERVICE_TYPE must be realtime or batch")

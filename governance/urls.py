@@ -31,3 +31,12 @@ urlpatterns = [
 handler403 = "governance.errors.permission_denied"
 handler404 = "governance.errors.page_not_found"
 handler500 = "governance.errors.server_error"
+
+# Open311 GeoReport v2 for outside reporting clients (incidents/open311).
+urlpatterns += [path("open311/v2/", include("incidents.open311.urls"))]
+
+# The signed-in person's devices (API tokens), each revocable.
+urlpatterns += [
+    path("accounts/devices/", security_views.devices, name="account-devices"),
+    path("accounts/devices/<int:pk>/revoke/", security_views.revoke_device, name="account-device-revoke"),
+]

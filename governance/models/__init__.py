@@ -1,4 +1,4 @@
 from governance.meetings.models import AgendaItem, Decision, Meeting
-from governance.security.models import PersonalDataAccess
+from governance.security.models import ApiToken, PersonalDataAccess
 
-__all__ = ["AgendaItem", "Decision", "Meeting", "PersonalDataAccess"]
+__all__ = ["AgendaItem", "ApiToken", "Decision", "Meeting", "PersonalDataAccess"]

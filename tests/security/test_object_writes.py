@@ -148,6 +148,15 @@ ROUTES: dict[str, str] = {
     "agenda-item-withdraw": "item",
     "meeting-decision-detail": "decision",
     "personal-data": "worker_phone",
+    "api-token-device-detail": "api_token",
+    "account-device-revoke": "api_token",
+    # Open311: public reads (GET only), every write method refused with the spec's 405.
+    "open311:service": "open311_service",
+    "open311:service-format": "open311_service_json",
+    "open311:request": "open311_request",
+    "open311:request-format": "open311_request_json",
+    "open311:token": "open311_token",
+    "open311:token-format": "open311_token_json",
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -252,7 +261,24 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     interview.refresh_from_db()
     interviews.apply_interview_action(interview.pk, actor=u.street, action="hold", params=hold_params(interview))
     interviews.apply_interview_action(interview.pk, actor=u.street, action="commit", params=commit_params())
+    # A device token of the worker (zone B's leader may not revoke it), and an Open311 report on the case.
+    from governance.security.devices import issue_token
+    from incidents.models import Open311Request
+    from incidents.open311.keys import create_client
+
+    api_token, _key = issue_token(user=u.worker, device_name="probe phone")
+    cats.gas.open311_public = True
+    cats.gas.save()
+    open311 = Open311Request.objects.create(incident=case, client=create_client(name="probe client"), token="probe0311",
+                                            submitted_at=timezone.now())
     return SimpleNamespace(
+        api_token=Probe(outsider_b, {"pk": api_token.pk}),
+        open311_service=Probe(outsider_b, {"code": cats.gas.code}),
+        open311_service_json=Probe(outsider_b, {"code": cats.gas.code, "format": "json"}),
+        open311_request=Probe(outsider_b, {"request_id": case.code}),
+        open311_request_json=Probe(outsider_b, {"request_id": case.code, "format": "json"}),
+        open311_token=Probe(outsider_b, {"token": open311.token}),
+        open311_token_json=Probe(outsider_b, {"token": open311.token, "format": "json"}),
         case=Probe(outsider_b, {"pk": case.pk}),
         case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
         enterprise=Probe(outsider_b, {"pk": enterprise.pk}),
