@@ -32,15 +32,15 @@ def test_two_reports_written_offline_arrive_once_each(live_world, live_server, b
             page.fill("textarea[name=description]", f"离线上报 {n}")
             page.set_input_files("input[name=photos]", make_photo(tmp_path / f"p{n}.png", (200, 60, 40 * n)))
             page.click("[data-testid=submit-report]")
-            page.wait_for_function(f"document.querySelectorAll('[data-testid=queued-report]').length === {n}")
+            page.locator("[data-testid=queued-report]").nth(n - 1).wait_for()  # (wait_for_function strings: CSP)
         page.reload()
-        page.wait_for_function("document.querySelectorAll('[data-testid=queued-report]').length === 2")
+        page.locator("[data-testid=queued-report]").nth(1).wait_for()
         copy = "window.__copy = await new Promise(r => { const o = indexedDB.open('grid-intake', 1); o.onsuccess = () => {" \
                " const q = o.result.transaction('reports').objectStore('reports').getAll(); q.onsuccess = () => r(q.result); }; })"
         page.evaluate(f"async () => {{ {copy}; return window.__copy.length; }}")
         assert Incident.objects.count() == 0
         context.set_offline(False)
-        page.wait_for_function("document.querySelectorAll('[data-testid=sent-report]').length === 2", timeout=30_000)
+        page.locator("[data-testid=sent-report]").nth(1).wait_for(timeout=30_000)
         cases = list(Incident.objects.order_by("pk"))
         assert len(cases) == 2 and all(c.observed_at is not None and c.photos.count() == 1 for c in cases)
         # A resend of the same queue: put the copies back and send again.
@@ -48,7 +48,7 @@ def test_two_reports_written_offline_arrive_once_each(live_world, live_server, b
             o.onsuccess = () => { const t = o.result.transaction('reports', 'readwrite');
               window.__copy.forEach(x => t.objectStore('reports').put(x)); t.oncomplete = r; }; }); }""")
         page.click("[data-testid=queue-send]")
-        page.wait_for_function("document.querySelectorAll('[data-testid=sent-report]').length === 4", timeout=30_000)
+        page.locator("[data-testid=sent-report]").nth(3).wait_for(timeout=30_000)
         assert Incident.objects.count() == 2
     finally:
         context.close()
