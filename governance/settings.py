@@ -349,6 +349,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The intake page's service worker and web manifest (the installable offline intake).
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -356,6 +359,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Pages that may use geolocation and the camera (Permissions-Policy); every other page may not.
 PERMISSIONS_POLICY_FIELDWORK_URLS = {"incidents:new", "inspections:inspection-form"}
+PERMISSIONS_POLICY_FIELDWORK_URLS |= {"incidents:new-offline"}  # the intake page's offline copy
 
 # --- Notifications ------------------------------------------------------------------------------
 # Channels besides the in-app inbox, as dotted paths of classes with name and send(notification).
@@ -420,3 +424,7 @@ OPEN311_SENSITIVE_DECIMALS = env_int("OPEN311_SENSITIVE_DECIMALS", 2, minimum=0)
 OPEN311_SERVICE_TYPE = env_str("OPEN311_SERVICE_TYPE", "realtime")
 if OPEN311_SERVICE_TYPE not in ("realtime", "batch"):
     raise ConfigurationError("OPEN311_SERVICE_TYPE must be realtime or batch")
+# A report written with no signal carries the time the worker observed it: at most this many days
+# old, and at most INTAKE_CLOCK_SKEW_SECONDS ahead of the server (a phone's clock running fast).
+INTAKE_OBSERVED_MAX_DAYS = env_int("INTAKE_OBSERVED_MAX_DAYS", 7, minimum=1)
+INTAKE_CLOCK_SKEW_SECONDS = env_int("INTAKE_CLOCK_SKEW_SECONDS", 300, minimum=0)
