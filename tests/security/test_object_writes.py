@@ -36,6 +36,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from governance.meetings import services as meetings
+from tests.governance.assessment.probes import assessment_probes
 from grids.notifications import notify
 from incidents.choices import Status
 from inspections.choices import RefusalGround
@@ -107,6 +108,16 @@ ROUTES: dict[str, str] = {
     "meetings:decision-clear": "meeting_item",
     "meetings:print-agenda": "meeting",
     "meetings:print-minutes": "meeting",
+    "assessment:appeal": "appeal",
+    "assessment:appeal-act": "appeal",
+    "assessment:sheet": "sheet",
+    "assessment:line": "sheet_line",
+    "assessment:sheet-comment": "sheet",
+    "assessment:sheet-appeal": "sheet",
+    "assessment:period-publish": "assessment_period",
+    "assessment:period-compute": "assessment_period",
+    "assessment:reward-sheet": "assessment_period",
+    "assessment:scheme": "scheme",
     # --- API -----------------------------------------------------------------------------------
     "api-dashboard-zone": "dashboard_zone",
     "zone-detail": "zone",
@@ -148,6 +159,13 @@ ROUTES: dict[str, str] = {
     "agenda-item-withdraw": "item",
     "meeting-decision-detail": "decision",
     "personal-data": "worker_phone",
+    "assessment-sheet-detail": "sheet",
+    "assessment-sheet-appeal": "sheet",
+    "assessment-appeal-detail": "appeal",
+    "assessment-appeal-actions": "appeal",
+    "assessment-period-detail": "assessment_period",
+    "assessment-period-publish": "assessment_period",
+    "assessment-scheme-detail": "scheme",
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -252,7 +270,15 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     interview.refresh_from_db()
     interviews.apply_interview_action(interview.pk, actor=u.street, action="hold", params=hold_params(interview))
     interviews.apply_interview_action(interview.pk, actor=u.street, action="commit", params=commit_params())
+    assessed = assessment_probes(world)
     return SimpleNamespace(
+        sheet=Probe(outsider_b, {"pk": assessed.sheet.pk}),
+        sheet_line=Probe(outsider_b, {"pk": assessed.sheet.pk, "key": "valid_report_rate"}),
+        appeal=Probe(outsider_b, {"pk": assessed.appeal.pk}),
+        # Periods and schemes are readable by all staff; their writes are the street office's:
+        # a zone leader gets 404 (pages) like everywhere else.
+        assessment_period=Probe(outsider_b, {"pk": assessed.period.pk}),
+        scheme=Probe(outsider_b, {"pk": assessed.scheme.pk}),
         case=Probe(outsider_b, {"pk": case.pk}),
         case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
         enterprise=Probe(outsider_b, {"pk": enterprise.pk}),
