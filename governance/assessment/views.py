@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
@@ -244,6 +244,7 @@ def scheme_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def scheme_detail(request, pk: int):
     from governance.assessment.models import Scheme
 
@@ -267,6 +268,7 @@ def scheme_detail(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def exclusions(request):
     if not request.user.sees_everything:
         raise Http404

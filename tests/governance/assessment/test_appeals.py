@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def published(world, october):
     cases, period = october
-    services.publish_period(period.pk, actor=world.users.street)
+    period = services.publish_period(period.pk, actor=world.users.street)
     sheet = ScoreSheet.objects.current().get(period=period, subject_type="grid_worker", subject_id=world.users.worker.pk)
     return cases, period, sheet
 
