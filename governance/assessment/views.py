@@ -165,7 +165,8 @@ def appeal_list(request):
         rows = rows.filter(status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "governance/assessment/appeals.html", {
-        "page": page, "rows": page.object_list, "statuses": AppealStatus.choices, "status": status})
+        "page": page, "rows": page.object_list, "statuses": AppealStatus.choices, "status": status,
+        "total": page.paginator.count})
 
 
 @login_required
