@@ -73,8 +73,8 @@ def main(argv=None) -> None:
         pages.append((time.perf_counter() - t0) * 1000)
     result["ranking_page_ms_p50"] = round(statistics.median(pages), 2)
     result["ranking_page_ms_p95"] = round(sorted(pages)[int(0.95 * len(pages)) - 1], 2)
-    biggest = ScoreSheet.objects.filter(period=period).order_by("-pk").first()
-    result["largest_lines_bytes"] = max(len(json.dumps(s.lines)) for s in ScoreSheet.objects.filter(period=period).only("lines")) if biggest else 0
+    sizes = [len(json.dumps(s.lines)) for s in ScoreSheet.objects.filter(period=period).only("lines")]
+    result["largest_lines_bytes"] = max(sizes, default=0)
     print(json.dumps(result, indent=2))
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from governance.assessment import scoring
 from governance.assessment.choices import YEAR_H1_WEIGHT, PeriodKind, SubjectType
 from governance.assessment.models import Period, Scheme, ScoreSheet
-from governance.assessment.sources import GROUP_COLUMN, METRICS, SOURCES, TERRITORY, period_of
+from governance.assessment.sources import GROUP_COLUMN, METRICS, SOURCES, period_of
 from grids.choices import Role
 from grids.models import Community, Department, User, Zone
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.choices import LimitKind
 from casework.calendar import load_calendar
+from casework.choices import LimitKind
 from casework.errors import Forbidden, Refused
 from governance.assessment import compute
 from governance.assessment.choices import (

@@ -36,7 +36,6 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from governance.meetings import services as meetings
-from tests.governance.assessment.probes import assessment_probes
 from grids.notifications import notify
 from incidents.choices import Status
 from inspections.choices import RefusalGround
@@ -44,6 +43,7 @@ from inspections.interview_choices import Body
 from inspections.models import SupervisionLetter
 from inspections.services import interviews
 from tests import factories as f
+from tests.governance.assessment.probes import assessment_probes
 from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)

@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
 from casework.errors import Forbidden, Refused
 from governance.assessment import appeals, services
-from governance.assessment.models import Appeal, Exclusion, ScoreSheet
+from governance.assessment.models import Exclusion, ScoreSheet
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +72,9 @@ def test_refusals_change_nothing(world, published, october):
         appeals.submit_appeal(sheet.pk, actor=world.users.community, line_key="valid_report_rate", reason="x", evidence="y")
     with pytest.raises(Http404):
         appeals.submit_appeal(sheet.pk, actor=world.users.worker_b, line_key="valid_report_rate", reason="x", evidence="y")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         submit(world, sheet, line_key="nope")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         submit(world, sheet, incident_id=cases.B1.pk)  # not a case of this line
     appeal = submit(world, sheet)
     with pytest.raises(Refused):
