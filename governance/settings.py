@@ -223,6 +223,12 @@ CELERY_BEAT_SCHEDULE["remove-expired-personal-data"] = {
     "task": "governance.tasks.remove_expired_personal_data",
     "schedule": crontab(hour=3, minute=30),
 }
+# Assessment: the current periods' provisional scores nightly; appeal deadlines swept every 5 minutes.
+CELERY_BEAT_SCHEDULE["compute-assessment-scores"] = {
+    "task": "governance.tasks.compute_assessment_scores",
+    "schedule": crontab(hour=2, minute=15),
+}
+CELERY_BEAT_SCHEDULE["sweep-appeals"] = {"task": "governance.tasks.sweep_appeals", "schedule": 300.0}
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -400,6 +406,7 @@ DEMO_PASSWORD = "demo-2026"
 
 # The modules whose `SOURCES` fill the homes' to-do lists (grids.todo); a feature adds its module here.
 HOME_SOURCE_MODULES = ["grids.todo", "incidents.todo", "governance.meetings.todo", "inspections.todo"]
+HOME_SOURCE_MODULES += ["governance.assessment.todo"]
 # A refused form (expired or missing CSRF token) gets a page in the site's layout, not Django's.
 CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 

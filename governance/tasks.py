@@ -36,3 +36,21 @@ def remove_expired_personal_data() -> int:
     """Beat runs this daily: personal numbers removed from cases closed more than
     PERSONAL_DATA_RETENTION_DAYS ago (the cases stay). Returns how many cases changed."""
     return retention.remove_expired_personal_data()
+
+
+@shared_task(ignore_result=True)
+def compute_assessment_scores() -> int:
+    """Beat runs this nightly: the provisional scores of the current month, quarter, half-year
+    and year (published periods are frozen and skipped). Returns how many sheets it wrote."""
+    from governance.assessment import services as assessment
+
+    return assessment.compute_current_periods()
+
+
+@shared_task(ignore_result=True)
+def sweep_appeals() -> int:
+    """Beat runs this every ASSESSMENT_APPEAL_SWEEP_SECONDS: overdue zone reviews pass to the street
+    office, overdue street reviews are reported once. Returns how many appeals it moved or reported."""
+    from governance.assessment import appeals
+
+    return sum(appeals.sweep_appeals().values())

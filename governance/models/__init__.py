@@ -1,4 +1,8 @@
+from governance.assessment.models import Appeal, AppealEvent, Exclusion, Indicator, Period, Scheme, ScoreSheet, SheetComment
 from governance.meetings.models import AgendaItem, Decision, Meeting
 from governance.security.models import ApiToken, PersonalDataAccess
 
-__all__ = ["AgendaItem", "ApiToken", "Decision", "Meeting", "PersonalDataAccess"]
+__all__ = [
+    "AgendaItem", "ApiToken", "Appeal", "AppealEvent", "Decision", "Exclusion", "Indicator", "Meeting", "Period",
+    "PersonalDataAccess", "Scheme", "ScoreSheet", "SheetComment",
+]

@@ -43,6 +43,7 @@ from inspections.interview_choices import Body
 from inspections.models import SupervisionLetter
 from inspections.services import interviews
 from tests import factories as f
+from tests.governance.assessment.probes import assessment_probes
 from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
@@ -107,6 +108,16 @@ ROUTES: dict[str, str] = {
     "meetings:decision-clear": "meeting_item",
     "meetings:print-agenda": "meeting",
     "meetings:print-minutes": "meeting",
+    "assessment:appeal": "appeal",
+    "assessment:appeal-act": "appeal",
+    "assessment:sheet": "sheet",
+    "assessment:line": "sheet_line",
+    "assessment:sheet-comment": "sheet",
+    "assessment:sheet-appeal": "sheet",
+    "assessment:period-publish": "assessment_period",
+    "assessment:period-compute": "assessment_period",
+    "assessment:reward-sheet": "assessment_period",
+    "assessment:scheme": "scheme",
     # --- API -----------------------------------------------------------------------------------
     "api-dashboard-zone": "dashboard_zone",
     "zone-detail": "zone",
@@ -157,6 +168,13 @@ ROUTES: dict[str, str] = {
     "open311:request-format": "open311_request_json",
     "open311:token": "open311_token",
     "open311:token-format": "open311_token_json",
+    "assessment-sheet-detail": "sheet",
+    "assessment-sheet-appeal": "sheet",
+    "assessment-appeal-detail": "appeal",
+    "assessment-appeal-actions": "appeal",
+    "assessment-period-detail": "assessment_period",
+    "assessment-period-publish": "assessment_period",
+    "assessment-scheme-detail": "scheme",
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -271,6 +289,7 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     cats.gas.save()
     open311 = Open311Request.objects.create(incident=case, client=create_client(name="probe client"), token="probe0311",
                                             submitted_at=timezone.now())
+    assessed = assessment_probes(world)
     return SimpleNamespace(
         api_token=Probe(outsider_b, {"pk": api_token.pk}),
         open311_service=Probe(outsider_b, {"code": cats.gas.code}),
@@ -279,6 +298,13 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
         open311_request_json=Probe(outsider_b, {"request_id": case.code, "format": "json"}),
         open311_token=Probe(outsider_b, {"token": open311.token}),
         open311_token_json=Probe(outsider_b, {"token": open311.token, "format": "json"}),
+        sheet=Probe(outsider_b, {"pk": assessed.sheet.pk}),
+        sheet_line=Probe(outsider_b, {"pk": assessed.sheet.pk, "key": "valid_report_rate"}),
+        appeal=Probe(outsider_b, {"pk": assessed.appeal.pk}),
+        # Periods and schemes are readable by all staff; their writes are the street office's:
+        # a zone leader gets 404 (pages) like everywhere else.
+        assessment_period=Probe(outsider_b, {"pk": assessed.period.pk}),
+        scheme=Probe(outsider_b, {"pk": assessed.scheme.pk}),
         case=Probe(outsider_b, {"pk": case.pk}),
         case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
         enterprise=Probe(outsider_b, {"pk": enterprise.pk}),
