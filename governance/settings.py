@@ -405,3 +405,5 @@ CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 # flagged on the case for the zone leader.
 INTAKE_MAX_CELL_DISTANCE_M = env_int("INTAKE_MAX_CELL_DISTANCE_M", 2000, minimum=1)
 INTAKE_POOR_ACCURACY_M = env_int("INTAKE_POOR_ACCURACY_M", 100, minimum=1)
+# Contractors: a major hazard found on a visit is reported within 2 hours; beat marks the late ones.
+CELERY_BEAT_SCHEDULE["sweep-contractor-major-reports"] = {"task": "contractors.tasks.sweep_major_reports", "schedule": 60.0}
