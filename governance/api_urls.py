@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from contractors import api as contractors_api
 from governance.dashboard.api import DashboardAPIView
 from governance.meetings import api as meetings_api
 from governance.security.tokens import token_view
@@ -21,6 +22,7 @@ campaign_api.register(router)
 rectification_api.register(router)
 interview_api.register(router)
 meetings_api.register(router)
+contractors_api.register(router)
 
 urlpatterns = [
     path("auth/token/", token_view, name="api-token"),

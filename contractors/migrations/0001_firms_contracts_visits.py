@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('inspections', '0009_alter_hazard_source'),
+        ('inspections', '0009_hazard_source_contractor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
