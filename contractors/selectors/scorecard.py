@@ -252,9 +252,9 @@ def scorecard(contract: Contract, period: Period) -> Scorecard:
     card.lines.append(_ratio_line(Kpi.REPORTS, w(Kpi.REPORTS), *_counts(reports_rows(contract, period))))
     surveyed = satisfaction_rows(contract, period)[0].aggregate(n=Count("pk"), avg=Avg("survey_score"))
     if surveyed["n"]:
-        average = Decimal(str(surveyed["avg"])).quantize(TWO)
+        mean = Decimal(str(surveyed["avg"]))
         line = Line(Kpi.SATISFACTION, LABELS[Kpi.SATISFACTION], w(Kpi.SATISFACTION), surveyed["n"], surveyed["n"],
-                    (w(Kpi.SATISFACTION) * average / 5).quantize(TWO), average=average)
+                    (w(Kpi.SATISFACTION) * mean / 5).quantize(TWO), average=mean.quantize(TWO))
     else:
         line = _ratio_line(Kpi.SATISFACTION, w(Kpi.SATISFACTION), 0, 0)
     card.lines.append(line)
