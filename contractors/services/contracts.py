@@ -110,13 +110,13 @@ def pay_milestone(pk, *, actor, now: dt.datetime | None = None) -> Milestone:
     and the flip is a conditional UPDATE … WHERE paid_at IS NULL: a second payer, at the same
     instant or later, finds nothing to flip and is refused (409); the total paid never exceeds
     the contract amount."""
-    check_manager(actor)
     now = now or timezone.now()
     with transaction.atomic():
         try:
             milestone = Milestone.objects.visible_to(actor).get(pk=pk)
         except (Milestone.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
+        check_manager(actor)  # the firm sees its milestones but does not pay itself
         contract = _locked(milestone.contract_id, actor)
         paid = Milestone.objects.filter(contract=contract, paid_at__isnull=False).aggregate(s=Sum("paid_amount"))["s"] or 0
         if paid + milestone.amount > contract.amount:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,6 +78,7 @@ def visit_detail(request, pk: int):
 @login_required
 @require_POST
 def visit_act(request, pk: int):
+    get_visible_or_404(Visit, request.user, pk=pk)  # out of scope: 404 before the body is read
     action = request.POST.get("action", "")
     try:
         visit_services.apply_visit_action(pk, actor=request.user, action=action, params=request.POST.dict(),
@@ -91,6 +93,7 @@ def visit_act(request, pk: int):
 @login_required
 @require_POST
 def visit_finding(request, pk: int):
+    get_visible_or_404(Visit, request.user, pk=pk)
     try:
         finding = finding_services.record_finding(
             pk, actor=request.user, description=request.POST.get("description", ""), major=request.POST.get("major") == "on",
@@ -108,8 +111,6 @@ def visit_report(request, pk: int):
     visit = get_visible_or_404(Visit, request.user, pk=pk)
     if request.method == "GET":
         if not visit.report:
-            from django.http import Http404
-
             raise Http404
         return private_file_response(visit.report, content_type=visit_services.report_content_type(visit.report))
     try:

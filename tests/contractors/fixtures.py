@@ -63,3 +63,71 @@ def build(world, enterprises) -> SimpleNamespace:
 def position(enterprise, *, north_m: float = 0) -> dict:
     """The enterprise's point moved `north_m` metres north."""
     return {"latitude": f"{enterprise.latitude + north_m / 111_320:.6f}", "longitude": f"{enterprise.longitude:.6f}"}
+
+
+def firm_objects(cw, firm: str = "b") -> dict[str, dict]:
+    """URL kwargs of one firm's objects of every kind, after one visit with a finding and a spot
+    check (firm B: a2x; firm A: a1x), keyed by the kinds ROUTE_KINDS names."""
+    from contractors.services import findings, spotchecks
+    from contractors.services.visits import apply_visit_action
+
+    staff, plan = (cw.staff_b, cw.plan_b) if firm == "b" else (cw.staff_a, cw.plan_a1x)
+    visit = plan.visits.order_by("planned_on").first()
+    start = timezone.now() - dt.timedelta(days=3)
+    apply_visit_action(visit.pk, actor=staff, action="start", params=position(visit.enterprise), now=start)
+    finding = findings.record_finding(visit.pk, actor=staff, description="消防通道堵塞", major=True, now=start + dt.timedelta(minutes=5))
+    apply_visit_action(visit.pk, actor=staff, action="finish", params={}, now=start + dt.timedelta(minutes=50))
+    from contractors.models import Contract
+    from grids.models import User
+
+    street = User.objects.get(username="p_street")
+    contract = Contract.objects.get(pk=plan.contract_id)
+    [check] = spotchecks.draw_sample(actor=street, contract=contract.pk, size=1)
+    milestone = contract.milestones.first()
+    return {
+        "contractor_firm": {"pk": contract.firm_id},
+        "contractor_contract": {"pk": contract.pk},
+        "contractor_drill": {"pk": contract.pk, "key": "coverage"},
+        "contractor_milestone": {"pk": milestone.pk},
+        "contractor_contract_milestone": {"pk": contract.pk, "milestone_pk": milestone.pk},
+        "contractor_plan": {"pk": plan.pk},
+        "contractor_visit": {"pk": visit.pk},
+        "contractor_finding": {"pk": finding.pk},
+        "contractor_check": {"pk": check.pk},
+        "_hazard": {"pk": finding.hazard_id},
+    }
+
+
+# Every contractors route (pages and API) and the kind of object its kwargs name.
+ROUTE_KINDS: dict[str, str] = {
+    "contractors:firm-detail": "contractor_firm",
+    "contractors:contract-detail": "contractor_contract",
+    "contractors:milestone-pay": "contractor_contract_milestone",
+    "contractors:scorecard": "contractor_contract",
+    "contractors:scorecard-drill": "contractor_drill",
+    "contractors:scorecard-export": "contractor_contract",
+    "contractors:spotcheck-draw": "contractor_contract",
+    "contractors:spotcheck-detail": "contractor_check",
+    "contractors:plan-detail": "contractor_plan",
+    "contractors:plan-revise": "contractor_plan",
+    "contractors:visit-detail": "contractor_visit",
+    "contractors:visit-act": "contractor_visit",
+    "contractors:visit-finding": "contractor_visit",
+    "contractors:visit-report": "contractor_visit",
+    "contractors:finding-report": "contractor_finding",
+    "contractor-firm-detail": "contractor_firm",
+    "service-contract-detail": "contractor_contract",
+    "service-contract-scorecard": "contractor_contract",
+    "service-contract-draw": "contractor_contract",
+    "milestone-detail": "contractor_milestone",
+    "milestone-pay": "contractor_milestone",
+    "service-plan-detail": "contractor_plan",
+    "service-visit-detail": "contractor_visit",
+    "service-visit-actions": "contractor_visit",
+    "service-visit-findings": "contractor_visit",
+    "service-visit-report": "contractor_visit",
+    "visit-finding-detail": "contractor_finding",
+    "visit-finding-report": "contractor_finding",
+    "spot-check-detail": "contractor_check",
+    "spot-check-record": "contractor_check",
+}
