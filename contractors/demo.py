@@ -97,7 +97,7 @@ def seed_contractors(*, stdout: TextIO | None = None) -> dict[str, int]:
             month = (today.replace(day=1) - dt.timedelta(days=28 * back)).replace(day=1)
             firms.record_pension_proof(actor=street, staff=staff, month=month)
         share = enterprises[index::3]
-        scope = {e.pk: 4 if e.target_kind == TargetKind.KEY else 2 for e in share}
+        scope = {e.pk: 6 if e.target_kind == TargetKind.KEY else 4 for e in share}
         contract = contracts.create_contract(
             actor=street, firm=firm, number=f"XHJD-AQFW-{today.year}-{index + 1:02d}", title=f"{name[2:6]}安全生产技术服务（托管）",
             amount=amount, starts_on=starts, ends_on=starts + dt.timedelta(days=364), scope=scope,

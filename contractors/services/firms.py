@@ -54,6 +54,10 @@ def add_staff(*, actor, firm, name, certificate_no="", title="", user=None) -> F
 
 def record_pension_proof(*, actor, staff, month: dt.date, document=None) -> PensionProof:
     check_manager(actor)
+    if document is not None:
+        from contractors.services.visits import checked_document
+
+        document = checked_document(document, field="document")
     staff = parsers.one_of(staff, FirmStaff.objects.all(), field="staff", missing=_("Choose the person."),
                            unknown=_("Unknown person."))
     proof, _created = PensionProof.objects.get_or_create(staff=staff, month=month.replace(day=1))

@@ -37,12 +37,13 @@ def _dates(values, contract: Contract) -> list[dt.date]:
 
 
 def default_dates(contract: Contract, visits_per_year: int, *, offset_days: int = 0) -> list[dt.date]:
-    """Visits spread evenly over the contract's period (a plan may set its own)."""
+    """Visits spread evenly over the contract's period, each enterprise shifted within the interval
+    by `offset_days` so the firm's visits do not all fall on one day (a plan may set its own)."""
     days = (contract.ends_on - contract.starts_on).days + 1
     count = max(1, round(visits_per_year * days / 365))
-    step = days / count
-    return [contract.starts_on + dt.timedelta(days=min(days - 1, int(step * i + step / 2) + offset_days % max(1, int(step))))
-            for i in range(count)]
+    step = days // count
+    shift = offset_days % max(1, step)
+    return [contract.starts_on + dt.timedelta(days=min(days - 1, step * i + shift)) for i in range(count)]
 
 
 def _version(plan: ServicePlan, number: int, *, actor, now, risks, templates, visit_dates, training, targets, note) -> PlanVersion:

@@ -155,15 +155,16 @@ def apply_visit_action(pk, *, actor, action: str, params: dict | None = None, ph
     return engine.apply(VISIT_WORKFLOW, pk, actor=actor, action=action, params=params, photos=photos, now=now)
 
 
-def _report_file(upload):
+def checked_document(upload, *, field: str = "report"):
+    """A document upload (a visit report, a pension proof): PDF, JPEG or PNG by its first bytes, at most 20 MB."""
     if upload in (None, ""):
-        raise ValidationError({"report": _("Attach the visit report.")})
+        raise ValidationError({field: _("Attach the file.")})
     if (getattr(upload, "size", 0) or 0) > MAX_REPORT_BYTES:
-        raise ValidationError({"report": _("At most 20 MB.")})
+        raise ValidationError({field: _("At most 20 MB.")})
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(magic) for magic in REPORT_MAGIC):
-        raise ValidationError({"report": _("A PDF, JPEG or PNG file.")})
+        raise ValidationError({field: _("A PDF, JPEG or PNG file.")})
     return upload
 
 
@@ -177,7 +178,7 @@ def upload_report(pk, *, actor, report, now: datetime | None = None) -> Visit:
     """The visit report (a PDF or a photo of it), by the firm's staff after the visit; a new upload
     replaces one not yet reviewed."""
     now = now or timezone.now()
-    report = _report_file(report)
+    report = checked_document(report)
     with files_discarded_on_error(), transaction.atomic():
         visit = engine.lock(VISIT_WORKFLOW, pk, actor)
         if _staff_of(actor, visit) is None:

@@ -47,6 +47,8 @@ from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
 from tests.inspections.interviews.helpers import commit_params, hold_params, schedule_params
+from tests.contractors.fixtures import ROUTE_KINDS, firm_objects
+from tests.contractors.fixtures import build as build_contractors
 from tests.inspections.rectification_fixtures import drive  # noqa: F401  (fixture)
 
 PUBLIC = "public"
@@ -148,6 +150,8 @@ ROUTES: dict[str, str] = {
     "agenda-item-withdraw": "item",
     "meeting-decision-detail": "decision",
     "personal-data": "worker_phone",
+    # --- contractors (pages and API): the kinds are tests.contractors.fixtures.ROUTE_KINDS' ---
+    **ROUTE_KINDS,
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -252,7 +256,10 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     interview.refresh_from_db()
     interviews.apply_interview_action(interview.pk, actor=u.street, action="hold", params=hold_params(interview))
     interviews.apply_interview_action(interview.pk, actor=u.street, action="commit", params=commit_params())
+    # A firm serving zone A's enterprises, with a visit, a finding and a spot check: zone B's leader sees none of it.
+    firm_kwargs = firm_objects(build_contractors(world, enterprises), "a")
     return SimpleNamespace(
+        **{kind: Probe(outsider_b, kwargs) for kind, kwargs in firm_kwargs.items() if not kind.startswith("_")},
         case=Probe(outsider_b, {"pk": case.pk}),
         case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
         enterprise=Probe(outsider_b, {"pk": enterprise.pk}),
