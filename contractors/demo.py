@@ -91,8 +91,8 @@ def seed_contractors(*, stdout: TextIO | None = None) -> dict[str, int]:
         staff = firms.add_staff(actor=street, firm=firm, name=person, certificate_no=f"ZA{2021000 + index}", title="注册安全工程师",
                                 user=users[login])
         for extra in range(2):
-            firms.add_staff(actor=street, firm=firm, name=f"技术员{index + 1}-{extra + 1}", certificate_no=f"ZA{2022100 + 10 * index + extra}",
-                            title="安全评价师")
+            firms.add_staff(actor=street, firm=firm, name=f"技术员{index + 1}-{extra + 1}",
+                            certificate_no=f"ZA{2022100 + 10 * index + extra}", title="安全评价师")
         for back in (1, 2, 3):
             month = (today.replace(day=1) - dt.timedelta(days=28 * back)).replace(day=1)
             firms.record_pension_proof(actor=street, staff=staff, month=month)

@@ -7,6 +7,7 @@ app_name = "contractors"
 urlpatterns = [
     path("", firms.firm_list, name="firm-list"),
     path("compare/", scorecard.compare, name="compare"),
+    path("dashboard-panel/", scorecard.dashboard_panel, name="dashboard-panel"),
     path("firms/<int:pk>/", firms.firm_detail, name="firm-detail"),
     path("contracts/<int:pk>/", firms.contract_detail, name="contract-detail"),
     path("contracts/<int:pk>/milestones/<int:milestone_pk>/pay/", firms.milestone_pay, name="milestone-pay"),

@@ -130,7 +130,7 @@ class Scorecard:
 LABELS = {key: label for key, label in Kpi.choices}
 DRILL_LABELS = {
     Kpi.COVERAGE: _("Enterprises served, with the accepted visits in the period"),
-    Kpi.ON_TIME: _("Visits planned in the period"),
+    Kpi.ON_TIME: _("Visits planned in the period and due by now"),
     Kpi.QUALITY: _("Hazards found in the period"),
     Kpi.CLOSURE: _("Hazards found and open during the period"),
     Kpi.REPORTING: _("Major hazards whose 2 hours ended in the period"),
@@ -154,7 +154,10 @@ def coverage_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySe
 
 
 def on_time_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
-    base = Visit.objects.filter(contract=contract, planned_on__gte=period.start, planned_on__lte=period.end).exclude(
+    # only the visits already due: planned in the period and their grace days over (a quarter
+    # under way does not count next month's visits as missed)
+    cutoff = min(period.end, timezone.localdate() - dt.timedelta(days=ON_TIME_GRACE_DAYS))
+    base = Visit.objects.filter(contract=contract, planned_on__gte=period.start, planned_on__lte=cutoff).exclude(
         status=VisitStatus.CANCELLED)
     # done (not flagged) by the end of its planned day plus the grace days, in local time
     on_time = base.filter(status=VisitStatus.DONE, far=False, short=False, no_position=False).annotate(

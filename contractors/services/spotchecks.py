@@ -33,8 +33,8 @@ def draw_sample(*, actor, contract, size: int = 20, seed: int | None = None, now
                                 out_of_range=_("Between 1 and %(n)s.") % {"n": MAX_SAMPLE})
     contract = parsers.one_of(contract, Contract.objects.visible_to(actor), field="contract", missing=_("Choose the contract."),
                               unknown=_("Unknown contract."))
-    latest = dict(Visit.objects.filter(contract=contract, status=VisitStatus.DONE, ended_at__gte=now - timedelta(days=SPOT_CHECK_WINDOW_DAYS),
-                                       ended_at__lte=now)
+    since = now - timedelta(days=SPOT_CHECK_WINDOW_DAYS)
+    latest = dict(Visit.objects.filter(contract=contract, status=VisitStatus.DONE, ended_at__gte=since, ended_at__lte=now)
                   .values("enterprise_id").annotate(last=Max("pk")).values_list("enterprise_id", "last"))
     if not latest:
         raise Refused(_("The firm has no finished visit in the last 30 days."), code="nothing_to_draw")

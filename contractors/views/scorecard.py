@@ -104,6 +104,17 @@ def compare(request):
 
 
 @login_required
+@require_GET
+def dashboard_panel(request):
+    """The street dashboard's panel (a fragment fetched by static/js/contractors-panel.js)."""
+    if not may_manage(request.user):
+        raise Http404
+    period = cards.Period.parse(request.GET.get("period"))
+    return render(request, "contractors/_dashboard_panel.html", {
+        "period": period, "cards": comparison(visible(Contract, request.user), period)})
+
+
+@login_required
 @require_POST
 def spotcheck_draw(request, pk: int):
     contract = get_visible_or_404(Contract, request.user, pk=pk)

@@ -43,12 +43,12 @@ from inspections.interview_choices import Body
 from inspections.models import SupervisionLetter
 from inspections.services import interviews
 from tests import factories as f
+from tests.contractors.fixtures import ROUTE_KINDS, firm_objects
+from tests.contractors.fixtures import build as build_contractors
 from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
 from tests.inspections.interviews.helpers import commit_params, hold_params, schedule_params
-from tests.contractors.fixtures import ROUTE_KINDS, firm_objects
-from tests.contractors.fixtures import build as build_contractors
 from tests.inspections.rectification_fixtures import drive  # noqa: F401  (fixture)
 
 PUBLIC = "public"
