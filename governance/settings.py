@@ -407,3 +407,5 @@ INTAKE_MAX_CELL_DISTANCE_M = env_int("INTAKE_MAX_CELL_DISTANCE_M", 2000, minimum
 INTAKE_POOR_ACCURACY_M = env_int("INTAKE_POOR_ACCURACY_M", 100, minimum=1)
 # Contractors: a major hazard found on a visit is reported within 2 hours; beat marks the late ones.
 CELERY_BEAT_SCHEDULE["sweep-contractor-major-reports"] = {"task": "contractors.tasks.sweep_major_reports", "schedule": 60.0}
+# The contractor's visit page takes the phone's position and photos on site.
+PERMISSIONS_POLICY_FIELDWORK_URLS = PERMISSIONS_POLICY_FIELDWORK_URLS | {"contractors:visit-detail"}
