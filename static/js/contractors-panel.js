@@ -8,7 +8,8 @@
     .then(function (response) { return response.ok ? response.text() : ""; })
     .then(function (html) {
       if (!html) { return; }
-      panel.innerHTML = html;
+      var parsed = new DOMParser().parseFromString(html, "text/html");
+      panel.replaceChildren.apply(panel, Array.prototype.slice.call(parsed.body.childNodes));
       panel.hidden = false;
     });
 }());
