@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from governance.assessment import api as assessment_api
+from contractors import api as contractors_api
 from governance.dashboard.api import DashboardAPIView
 from governance.meetings import api as meetings_api
 from governance.security import tokens as security_tokens
@@ -25,6 +26,7 @@ interview_api.register(router)
 meetings_api.register(router)
 security_tokens.register(router)
 assessment_api.register(router)
+contractors_api.register(router)
 
 urlpatterns = [
     path("auth/token/", token_view, name="api-token"),

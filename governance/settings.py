@@ -435,3 +435,7 @@ if OPEN311_SERVICE_TYPE not in ("realtime", "batch"):
 # old, and at most INTAKE_CLOCK_SKEW_SECONDS ahead of the server (a phone's clock running fast).
 INTAKE_OBSERVED_MAX_DAYS = env_int("INTAKE_OBSERVED_MAX_DAYS", 7, minimum=1)
 INTAKE_CLOCK_SKEW_SECONDS = env_int("INTAKE_CLOCK_SKEW_SECONDS", 300, minimum=0)
+# Contractors: a major hazard found on a visit is reported within 2 hours; beat marks the late ones.
+CELERY_BEAT_SCHEDULE["sweep-contractor-major-reports"] = {"task": "contractors.tasks.sweep_major_reports", "schedule": 60.0}
+# The contractor's visit page takes the phone's position and photos on site.
+PERMISSIONS_POLICY_FIELDWORK_URLS = PERMISSIONS_POLICY_FIELDWORK_URLS | {"contractors:visit-detail"}

@@ -9,6 +9,7 @@ from governance.security import views as security_views
 urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("inspections/", include("inspections.urls")),
+    path("contractors/", include("contractors.urls")),
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -148,6 +148,7 @@ class HazardSource(models.TextChoices):
     GRID_REPORT = "grid_report", _("Grid worker's report")
     PUBLIC = "public", _("Public report")
     OFFICE = "office", _("Recorded by the office")
+    CONTRACTOR = "contractor", _("Third-party service visit")
 
 
 class HazardStatus(models.TextChoices):

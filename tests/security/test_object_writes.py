@@ -44,6 +44,8 @@ from inspections.models import SupervisionLetter
 from inspections.services import interviews
 from tests import factories as f
 from tests.governance.assessment.probes import assessment_probes
+from tests.contractors.fixtures import ROUTE_KINDS, firm_objects
+from tests.contractors.fixtures import build as build_contractors
 from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
@@ -175,6 +177,8 @@ ROUTES: dict[str, str] = {
     "assessment-period-detail": "assessment_period",
     "assessment-period-publish": "assessment_period",
     "assessment-scheme-detail": "scheme",
+    # --- contractors (pages and API): the kinds are tests.contractors.fixtures.ROUTE_KINDS' ---
+    **ROUTE_KINDS,
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -290,7 +294,10 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     open311 = Open311Request.objects.create(incident=case, client=create_client(name="probe client"), token="probe0311",
                                             submitted_at=timezone.now())
     assessed = assessment_probes(world)
+    # A firm serving zone A's enterprises, with a visit, a finding and a spot check: zone B's leader sees none of it.
+    firm_kwargs = firm_objects(build_contractors(world, enterprises), "a")
     return SimpleNamespace(
+        **{kind: Probe(outsider_b, kwargs) for kind, kwargs in firm_kwargs.items() if not kind.startswith("_")},
         api_token=Probe(outsider_b, {"pk": api_token.pk}),
         open311_service=Probe(outsider_b, {"code": cats.gas.code}),
         open311_service_json=Probe(outsider_b, {"code": cats.gas.code, "format": "json"}),
