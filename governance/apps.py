@@ -10,5 +10,6 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from governance.meetings import case_pages
         from governance.security import lockout, sessions  # noqa: F401  (connect their signal receivers)
+        from governance.operations import celery_signals  # noqa: F401  (logs and heartbeat of tasks)
 
         case_pages.register()  # the meeting's note on case pages; cooperating departments see their cases

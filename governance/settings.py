@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from governance.env import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
+from governance.operations import logs as _operations_logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -127,8 +128,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
-    "sweep-hazard-deadlines": {"task": "inspections.tasks.sweep_hazard_deadlines", "schedule": 60.0},
+    "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": float(env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1))},
+    "sweep-hazard-deadlines": {
+        "task": "inspections.tasks.sweep_hazard_deadlines", "schedule": float(env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1)),
+    },
     "sweep-interviews": {"task": "inspections.tasks.sweep_interviews", "schedule": 300.0},
 }
 # The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
@@ -391,16 +394,6 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)  # allows (does not make) a preload-list entry
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Django's default config gives the "django" logger its own console handler, and the record
-    # then propagates to root's as well: every request warning was printed twice.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
-}
-
 SITE_NAME = _("Grid governance")
 DEMO_PASSWORD = "demo-2026"
 
@@ -439,3 +432,29 @@ INTAKE_CLOCK_SKEW_SECONDS = env_int("INTAKE_CLOCK_SKEW_SECONDS", 300, minimum=0)
 CELERY_BEAT_SCHEDULE["sweep-contractor-major-reports"] = {"task": "contractors.tasks.sweep_major_reports", "schedule": 60.0}
 # The contractor's visit page takes the phone's position and photos on site.
 PERMISSIONS_POLICY_FIELDWORK_URLS = PERMISSIONS_POLICY_FIELDWORK_URLS | {"contractors:visit-detail"}
+# --- Operations: health, heartbeat, logs, read replica (governance.operations, docs/operations.md) ---
+# Logs: JSON lines (one per request and per task) in production or with LOG_FORMAT=json, readable
+# text in development. The request line comes first so that it times and ids every answer.
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json").lower()
+if LOG_FORMAT not in ("json", "console"):
+    raise ConfigurationError(f"LOG_FORMAT must be json or console, got {LOG_FORMAT!r}")
+_operations_logs.configure_structlog()
+LOGGING = _operations_logs.logging_config(json=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO"))
+MIDDLEWARE = ["governance.operations.requests.RequestLogMiddleware", *MIDDLEWARE]
+# A probe on the machine itself (http://127.0.0.1:8000/readyz) is not sent to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# /readyz reports a beat entry late after this many minutes (a weekly one: after its slot).
+HEARTBEAT_STALE_MINUTES = env_int("HEARTBEAT_STALE_MINUTES", 5, minimum=1)
+# A read replica (PostgreSQL streaming replica) for the dashboards and exports; without it they
+# read the primary like everything else.
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql", "sqlite"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["governance.operations.replica.ReplicaRouter"]
+REPLICA_READ_VIEWS = {
+    "dashboard:subdistrict", "dashboard:zone", "dashboard:export", "dashboard:zone-export",
+    "api-dashboard", "api-dashboard-zone",
+    "incidents:export", "inspections:enterprise-export", "inspections:campaign-ledger", "meetings:decisions-export",
+}
+MIDDLEWARE += ["governance.operations.replica.ReplicaReadsMiddleware"]  # last: it calls the view

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from governance import views
+from governance.operations import views as operations_views
 from governance.security import views as security_views
 
 urlpatterns = [
@@ -24,6 +25,9 @@ urlpatterns = [
     path("api/v1/", include("governance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
+    path("operations/heartbeats/", operations_views.heartbeats, name="heartbeats"),
 ]
 
 # No media route, not even in DEBUG: uploaded files are private and each is sent by a view that
