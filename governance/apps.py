@@ -9,7 +9,9 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from governance.meetings import case_pages
+        from governance.rollups import hooks
         from governance.security import lockout, sessions  # noqa: F401  (connect their signal receivers)
         from governance.operations import celery_signals  # noqa: F401  (logs and heartbeat of tasks)
 
         case_pages.register()  # the meeting's note on case pages; cooperating departments see their cases
+        hooks.connect(self)  # the per-day rollups follow every case event
