@@ -18,6 +18,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "severity", "source", "reporter_id", "duplicate_of_id", "status", "resume_status", "department_id", "assignee_id", "result",
         "stage", "due_at", "warn_at", "paused_remaining", "escalation", "extension_pending", "return_count", "rework_count",
         "extension_count", "reported_at", "registered_at", "closed_at", "updated_at", "location_accuracy_m", "intake_token",
+        "idempotency_key", "observed_at",
     ),
     IncidentEvent: ("id", "incident_id", "kind", "actor_id", "from_status", "to_status", "note", "data", "created_at"),
     StageDeadline: (

@@ -54,9 +54,12 @@ def redis_check() -> HealthCheck:
 
 def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     connection = connections[alias]
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    loader = MigrationExecutor(connection).loader
+    # Every migration of the graph that is not recorded, not the plan to the leaves: the plan
+    # takes an applied merge migration as proof of all before it, so a branch's migration left
+    # unapplied behind a merge would not show.
+    applied = set(loader.applied_migrations)
+    return sorted(f"{app}.{name}" for app, name in loader.graph.nodes if (app, name) not in applied)
 
 
 @dataclasses.dataclass

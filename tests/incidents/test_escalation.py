@@ -136,7 +136,7 @@ def test_sweep_query_count_does_not_grow_with_the_number_of_cases(world, cats):
     few = run(10, DUE)
     many = run(100, DUE + 2 * HOUR)
     assert few == many, f"{few} queries for 10 cases, {many} for 100"
-    assert many <= 20
+    assert many <= 22  # with the per-day rollup upserts of the cards (governance.rollups)
 
 
 # --- deadline arithmetic through the services and the stored calendar ----------------------------

@@ -37,7 +37,8 @@ def test_enterprise_admin_lists_and_changes(world, enterprises, page_for):
 
 @pytest.mark.parametrize("persona, enterprises_link, library_link", [
     ("street", True, True), ("safety", True, True), ("urban", True, True), ("zone_leader", True, False),
-    ("worker", True, False), ("community", True, False), ("contractor", False, False),
+    ("worker", True, False), ("community", True, False),
+    ("contractor", True, False),  # contractor staff see the enterprises of their service plans
 ])
 def test_nav_entries_follow_the_roles(world, page_for, persona, enterprises_link, library_link):
     html = page_for(world.persona(persona)).get("/").content.decode()

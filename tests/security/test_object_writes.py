@@ -97,6 +97,8 @@ ROUTES: dict[str, str] = {
     "grids:notification-open": "notification",
     "dashboard:zone": "dashboard_zone",
     "dashboard:zone-export": "dashboard_zone",
+    "dashboard:hazard-stats-zone": "dashboard_zone",
+    "dashboard:hazard-stats-zone-export": "dashboard_zone",
     "meetings:detail": "meeting",
     "meetings:edit": "meeting",
     "meetings:refresh": "meeting",

@@ -38,8 +38,10 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("inspections and hazards", seed_fieldwork),
     ("campaigns", seed_campaigns),
     ("hazard rectification", seed_rectification),
-    ("joint interviews", seed_interviews),
+    # Contractors before interviews: the major hazards their visits find (confirmed, not yet
+    # rectified) are the ones the interview step summons enterprises over.
     ("safety contractors", seed_contractors),
+    ("joint interviews", seed_interviews),
 ]
 
 
