@@ -36,3 +36,6 @@ def remove_expired_personal_data() -> int:
     """Beat runs this daily: personal numbers removed from cases closed more than
     PERSONAL_DATA_RETENTION_DAYS ago (the cases stay). Returns how many cases changed."""
     return retention.remove_expired_personal_data()
+
+
+from governance.audit.tasks import purge_audit_trail  # noqa: E402,F401  (autodiscovery finds the app's tasks module only)

@@ -1,4 +1,5 @@
+from governance.audit.models import AuditEntry
 from governance.meetings.models import AgendaItem, Decision, Meeting
 from governance.security.models import PersonalDataAccess
 
-__all__ = ["AgendaItem", "Decision", "Meeting", "PersonalDataAccess"]
+__all__ = ["AgendaItem", "AuditEntry", "Decision", "Meeting", "PersonalDataAccess"]
