@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 _sink: Callable[..., Any] | None = None
 
 
@@ -35,8 +37,18 @@ def note_out_of_scope(model, request=None, **lookup) -> None:
         return
     try:
         existing = model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return
     if existing is not None:
         record("permission_denied", request=request, target=f"{model._meta.label_lower}:{existing}", status=404,
                reason="out_of_scope")
+
+
+def filters_of(request) -> dict:
+    """The query string a list was filtered with, as an export's audit entry records it."""
+    return {name: values if len(values) > 1 else values[0] for name, values in request.GET.lists() if name != "page"}
+
+
+def record_export(request, export: str, *, rows: int | None, target=None, **detail) -> None:
+    """An export: who (the request's user) exported which list (`export`), with which filters, how many rows."""
+    record("export", request=request, target=target, export=export, filters=filters_of(request), rows=rows, **detail)

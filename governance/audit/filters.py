@@ -9,12 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from governance.audit.models import AuditEntry, Kind
 
 
+class IPAddressFilter(django_filters.CharFilter):
+    field_class = forms.GenericIPAddressField  # a malformed address is a form error, not a database error
+
+
 class AuditEntryFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label=_("Event"))
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("Username"))
     target_type = django_filters.CharFilter(lookup_expr="iexact", label=_("Object type"))
     target_id = django_filters.CharFilter(label=_("Object"))
-    ip = django_filters.CharFilter(label=_("IP address"), field_class=forms.GenericIPAddressField)
+    ip = IPAddressFilter(label=_("IP address"))
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"),
                                       widget=forms.DateInput(attrs={"type": "date"}))
     until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"),

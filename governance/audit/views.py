@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.audit import exports
 from governance.audit.filters import AuditEntryFilter
-from governance.audit.models import AuditEntry, Kind
-from governance.audit.services import record
+from governance.audit.models import AuditEntry
 from grids.listing import FilteredListView
 
 
@@ -42,11 +42,6 @@ class AuditListView(FilteredListView):
         return {"query": self.request.GET.urlencode()}
 
 
-def filters_of(request) -> dict:
-    """The query string an export was filtered with, as the audit trail records it."""
-    return {name: values if len(values) > 1 else values[0] for name, values in request.GET.lists() if name != "page"}
-
-
 @login_required
 @require_GET
 def export(request):
@@ -57,7 +52,7 @@ def export(request):
         return redirect(reverse("audit:list") + (f"?{request.GET.urlencode()}" if request.GET else ""))
     rows = min(filterset.qs.count(), exports.EXPORT_LIMIT)
     content = exports.export_entries(filterset.qs, exported_by=request.user)
-    record(Kind.EXPORT, request=request, export="audit", filters=filters_of(request), rows=rows)
+    record_export(request, "audit", rows=rows)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     return response
