@@ -357,3 +357,10 @@ def test_a_bad_filter_is_a_form_message_not_a_500(world, page_for):
     client = page_for(world.users.street)
     assert client.get(reverse("audit:list") + "?ip=not-an-ip&since=yesterday").status_code == 200
     assert client.get(reverse("audit:export") + "?ip=not-an-ip").status_code == 302
+
+
+def test_the_settings_refuse_a_retention_below_180_days(tmp_path):
+    from tests.grids.test_settings import refused, run_settings
+
+    assert "AUDIT_RETENTION_DAYS" in refused(tmp_path, AUDIT_RETENTION_DAYS="179")
+    assert run_settings(tmp_path, AUDIT_RETENTION_DAYS="180").returncode == 0

@@ -115,7 +115,7 @@ def test_redis_url_selects_redis_for_cache_and_broker(tmp_path):
 
 
 # What beat runs everywhere (the dashboards' warming only with a shared cache).
-BEAT = ["prepare-weekly-agenda", "refresh-weekly-agenda", "remove-expired-personal-data", "sweep-deadlines",
+BEAT = ["prepare-weekly-agenda", "purge-audit-trail", "refresh-weekly-agenda", "remove-expired-personal-data", "sweep-deadlines",
         "sweep-hazard-deadlines", "sweep-interviews"]
 
 
