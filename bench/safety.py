@@ -94,7 +94,8 @@ def models_and_columns():
             "proposed_level", "level", "major_basis", "major_reason", "factor_kind", "location", "description", "department_id",
             "rectification_days", "grid_cell_id", "community_id", "zone_id", "reporter_id", "recorded_at", "confirmed_at",
             "confirmed_by_id", "updated_at", "notice_id", "mode", "first_due_at", "red_at", "extensions", "missed_deadlines",
-            "recheck_failures", "recheck_due_at", "production_halted", "supervised_at", "auto_refused_at", "refusals",
+            "recheck_failures", "recheck_due_at", "recheck_overdue_at", "referral_due_at", "referral_overdue_at",
+            "production_halted", "supervised_at", "auto_refused_at", "refusals",
             "completed_at", "closed_at", "closed_on_time", "reopen_count", "stage", "due_at", "warn_at", "paused_remaining",
             "escalation",
         ),
@@ -337,7 +338,7 @@ class SafetyMaker:
                 f.text(rng.choice(_DESCRIPTIONS)), str(department), str(days), str(cell.id), str(cell.community_id),
                 str(cell.zone_id), str(reporter), f.ts(recorded), f.ts(confirmed_at),
                 str(rng.choice(safety_users)) if confirmed else f.null, f.ts(updated), f.null, mode, f.ts(first_due), f.ts(red),
-                str(extensions), str(missed), str(1 if status == "closed" and rng.random() < 0.05 else 0), f.ts(recheck_due),
+                str(extensions), str(missed), str(1 if status == "closed" and rng.random() < 0.05 else 0), f.ts(recheck_due), f.null, f.null, f.null,
                 f.flag(mode == "halt"), f.ts(supervised), f.null, "0", f.ts(completed), f.ts(closed), f.flag(on_time), "0",
                 stage or "", f.ts(due), f.ts(warn), f.null, str(escalation),
             ))

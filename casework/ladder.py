@@ -66,20 +66,24 @@ class Ladder:
     code_field: str = "code"
     batch: int = BATCH
     key_prefix: str = ""  # keeps two ladders' notification keys apart (a case and a hazard with the same pk)
+    # The due-time column the rungs climb against (a second clock of the same object, e.g. a
+    # recheck's or a referral's, is a second Ladder with its own column).
+    due_field: str = "due_at"
 
 
 def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
     total = 0
     url = ladder.url_of()
     title = str(rung.title)
-    fields = ("pk", ladder.code_field, "due_at", "stage", *ladder.columns)
+    due = ladder.due_field
+    fields = ("pk", ladder.code_field, due, "stage", *ladder.columns)
     while True:
         with transaction.atomic():
             rows = list(
-                ladder.model.objects.filter(due_at__isnull=False)
+                ladder.model.objects.filter(**{f"{due}__isnull": False})
                 .filter(rung.condition(now))
                 .select_for_update(skip_locked=True)
-                .order_by("due_at")
+                .order_by(due)
                 .values_list(*fields, named=True)[: ladder.batch]
             )
             if not rows:
@@ -91,7 +95,7 @@ def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
             ladder.event_model.objects.bulk_create(
                 ladder.event_model(
                     **{ladder.event_owner: row.pk}, kind=rung.event, created_at=now,
-                    data={"stage": row.stage, "due_at": row.due_at.isoformat(), "level": rung.level, **rung.data},
+                    data={"stage": row.stage, "due_at": getattr(row, due).isoformat(), "level": rung.level, **rung.data},
                 )
                 for row in rows
             )
@@ -101,7 +105,7 @@ def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
             ladder.notify(
                 ladder.note(
                     recipient=user_id, kind=rung.event, title=title % {"code": getattr(row, ladder.code_field)},
-                    url=url(row.pk), key=f"{ladder.key_prefix}{rung.event}:{row.pk}:{row.due_at.isoformat()}",
+                    url=url(row.pk), key=f"{ladder.key_prefix}{rung.event}:{row.pk}:{getattr(row, due).isoformat()}",
                 )
                 for row in rows
                 for user_id in set(recipients.get(row.pk, ()))

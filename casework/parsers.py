@@ -95,6 +95,30 @@ def future_datetime(value, *, field: str, now: datetime, within: timedelta = MAX
     return value
 
 
+def past_datetime(value, *, field: str, now: datetime, within: timedelta, skew: timedelta) -> datetime | None:
+    """An aware datetime no later than `now` and no earlier than `now - within`, or None when empty;
+    naive input is read in local time. A time up to `skew` ahead (a phone's clock a little fast) is
+    taken as `now`; further ahead, or older than `within`, is refused with a clear message."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        value = parsed
+    if not isinstance(value, datetime):
+        raise ValidationError({field: _("Enter a date and time, e.g. 2026-12-01T17:30.")})
+    if value > now + skew:
+        raise ValidationError({field: _("This time lies in the future: check the phone's date and time.")})
+    if value < now - within:
+        raise ValidationError({field: _("This time is more than %(days)s days ago: file the report anew.") % {
+            "days": within.days}})
+    return min(value, now)
+
+
 def pk_of(value) -> int:
     """The primary key a form (an object) or a body (an id, or its decimal digits) refers to;
     ValueError for anything else (booleans, fractions, infinities, "²")."""

@@ -3,8 +3,11 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from governance.assessment import api as assessment_api
+from contractors import api as contractors_api
 from governance.dashboard.api import DashboardAPIView
 from governance.meetings import api as meetings_api
+from governance.security import tokens as security_tokens
 from governance.security.tokens import token_view
 from governance.security.views import PersonalDataView
 from grids import api as grids_api
@@ -21,6 +24,9 @@ campaign_api.register(router)
 rectification_api.register(router)
 interview_api.register(router)
 meetings_api.register(router)
+security_tokens.register(router)
+assessment_api.register(router)
+contractors_api.register(router)
 
 urlpatterns = [
     path("auth/token/", token_view, name="api-token"),

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from governance.env import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
+from governance.operations import logs as _operations_logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -127,8 +128,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": 60.0},
-    "sweep-hazard-deadlines": {"task": "inspections.tasks.sweep_hazard_deadlines", "schedule": 60.0},
+    "sweep-deadlines": {"task": "incidents.tasks.sweep_deadlines", "schedule": float(env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1))},
+    "sweep-hazard-deadlines": {
+        "task": "inspections.tasks.sweep_hazard_deadlines", "schedule": float(env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1)),
+    },
     "sweep-interviews": {"task": "inspections.tasks.sweep_interviews", "schedule": 300.0},
 }
 # The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
@@ -223,6 +226,12 @@ CELERY_BEAT_SCHEDULE["remove-expired-personal-data"] = {
     "task": "governance.tasks.remove_expired_personal_data",
     "schedule": crontab(hour=3, minute=30),
 }
+# Assessment: the current periods' provisional scores nightly; appeal deadlines swept every 5 minutes.
+CELERY_BEAT_SCHEDULE["compute-assessment-scores"] = {
+    "task": "governance.tasks.compute_assessment_scores",
+    "schedule": crontab(hour=2, minute=15),
+}
+CELERY_BEAT_SCHEDULE["sweep-appeals"] = {"task": "governance.tasks.sweep_appeals", "schedule": 300.0}
 
 # The security audit trail (governance.audit): kept AUDIT_RETENTION_DAYS, never fewer than 180
 # (Cybersecurity Law art. 21: six months); beat deletes older entries nightly.
@@ -358,6 +367,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The intake page's service worker and web manifest (the installable offline intake).
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -365,6 +377,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Pages that may use geolocation and the camera (Permissions-Policy); every other page may not.
 PERMISSIONS_POLICY_FIELDWORK_URLS = {"incidents:new", "inspections:inspection-form"}
+PERMISSIONS_POLICY_FIELDWORK_URLS |= {"incidents:new-offline"}  # the intake page's offline copy
 
 # --- Notifications ------------------------------------------------------------------------------
 # Channels besides the in-app inbox, as dotted paths of classes with name and send(notification).
@@ -390,21 +403,12 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)  # allows (does not make) a preload-list entry
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Django's default config gives the "django" logger its own console handler, and the record
-    # then propagates to root's as well: every request warning was printed twice.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
-}
-
 SITE_NAME = _("Grid governance")
 DEMO_PASSWORD = "demo-2026"
 
 # The modules whose `SOURCES` fill the homes' to-do lists (grids.todo); a feature adds its module here.
 HOME_SOURCE_MODULES = ["grids.todo", "incidents.todo", "governance.meetings.todo", "inspections.todo"]
+HOME_SOURCE_MODULES += ["governance.assessment.todo"]
 # A refused form (expired or missing CSRF token) gets a page in the site's layout, not Django's.
 CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 
@@ -414,3 +418,52 @@ CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 # flagged on the case for the zone leader.
 INTAKE_MAX_CELL_DISTANCE_M = env_int("INTAKE_MAX_CELL_DISTANCE_M", 2000, minimum=1)
 INTAKE_POOR_ACCURACY_M = env_int("INTAKE_POOR_ACCURACY_M", 100, minimum=1)
+
+# --- Open311 GeoReport v2 (incidents/open311, /open311/v2/) --------------------------------------
+# The jurisdiction_id clients may send (empty: any is accepted, one jurisdiction is served); what
+# discovery tells a client about contact and keys; each client's api_key may file this many reports
+# an hour (a client's own figure in the admin wins); the public read rounds the points of sensitive
+# categories to this many decimals (2: about a kilometre); "realtime" answers a report with its
+# service_request_id, "batch" with a token to look up under tokens/.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
+OPEN311_RATE_LIMIT_PER_HOUR = env_int("OPEN311_RATE_LIMIT_PER_HOUR", 120, minimum=1)
+OPEN311_SENSITIVE_DECIMALS = env_int("OPEN311_SENSITIVE_DECIMALS", 2, minimum=0)
+OPEN311_SERVICE_TYPE = env_str("OPEN311_SERVICE_TYPE", "realtime")
+if OPEN311_SERVICE_TYPE not in ("realtime", "batch"):
+    raise ConfigurationError("OPEN311_SERVICE_TYPE must be realtime or batch")
+# A report written with no signal carries the time the worker observed it: at most this many days
+# old, and at most INTAKE_CLOCK_SKEW_SECONDS ahead of the server (a phone's clock running fast).
+INTAKE_OBSERVED_MAX_DAYS = env_int("INTAKE_OBSERVED_MAX_DAYS", 7, minimum=1)
+INTAKE_CLOCK_SKEW_SECONDS = env_int("INTAKE_CLOCK_SKEW_SECONDS", 300, minimum=0)
+# Contractors: a major hazard found on a visit is reported within 2 hours; beat marks the late ones.
+CELERY_BEAT_SCHEDULE["sweep-contractor-major-reports"] = {"task": "contractors.tasks.sweep_major_reports", "schedule": 60.0}
+# The contractor's visit page takes the phone's position and photos on site.
+PERMISSIONS_POLICY_FIELDWORK_URLS = PERMISSIONS_POLICY_FIELDWORK_URLS | {"contractors:visit-detail"}
+# --- Operations: health, heartbeat, logs, read replica (governance.operations, docs/operations.md) ---
+# Logs: JSON lines (one per request and per task) in production or with LOG_FORMAT=json, readable
+# text in development. The request line comes first so that it times and ids every answer.
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json").lower()
+if LOG_FORMAT not in ("json", "console"):
+    raise ConfigurationError(f"LOG_FORMAT must be json or console, got {LOG_FORMAT!r}")
+_operations_logs.configure_structlog()
+LOGGING = _operations_logs.logging_config(json=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO"))
+MIDDLEWARE = ["governance.operations.requests.RequestLogMiddleware", *MIDDLEWARE]
+# A probe on the machine itself (http://127.0.0.1:8000/readyz) is not sent to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# /readyz reports a beat entry late after this many minutes (a weekly one: after its slot).
+HEARTBEAT_STALE_MINUTES = env_int("HEARTBEAT_STALE_MINUTES", 5, minimum=1)
+# A read replica (PostgreSQL streaming replica) for the dashboards and exports; without it they
+# read the primary like everything else.
+DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql", "sqlite"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["governance.operations.replica.ReplicaRouter"]
+REPLICA_READ_VIEWS = {
+    "dashboard:subdistrict", "dashboard:zone", "dashboard:export", "dashboard:zone-export",
+    "api-dashboard", "api-dashboard-zone",
+    "incidents:export", "inspections:enterprise-export", "inspections:campaign-ledger", "meetings:decisions-export",
+}
+MIDDLEWARE += ["governance.operations.replica.ReplicaReadsMiddleware"]  # last: it calls the view

@@ -39,3 +39,19 @@ def remove_expired_personal_data() -> int:
 
 
 from governance.audit.tasks import purge_audit_trail  # noqa: E402,F401  (autodiscovery finds the app's tasks module only)
+@shared_task(ignore_result=True)
+def compute_assessment_scores() -> int:
+    """Beat runs this nightly: the provisional scores of the current month, quarter, half-year
+    and year (published periods are frozen and skipped). Returns how many sheets it wrote."""
+    from governance.assessment import services as assessment
+
+    return assessment.compute_current_periods()
+
+
+@shared_task(ignore_result=True)
+def sweep_appeals() -> int:
+    """Beat runs this every ASSESSMENT_APPEAL_SWEEP_SECONDS: overdue zone reviews pass to the street
+    office, overdue street reviews are reported once. Returns how many appeals it moved or reported."""
+    from governance.assessment import appeals
+
+    return sum(appeals.sweep_appeals().values())

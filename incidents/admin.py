@@ -137,3 +137,5 @@ class IncidentAdmin(admin.ModelAdmin):
         incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
         item = get_object_or_404(IncidentPhoto, pk=photo_pk, incident=incident)
         return private_file_response(item.image, content_type="image/jpeg")
+
+from incidents.open311 import admin as open311_admin  # noqa: E402, F401  (registers the Open311 admin)

@@ -3,10 +3,12 @@ one endpoint that takes any action of the transition table."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -81,7 +83,7 @@ class IncidentDetailSerializer(IncidentListSerializer):
     class Meta(IncidentListSerializer.Meta):
         fields = [
             *IncidentListSerializer.Meta.fields, "address", "source", "reporter", "assignee", "result", "warn_at",
-            "extension_pending", "return_count", "rework_count", "extension_count", "registered_at", "closed_at",
+            "extension_pending", "return_count", "rework_count", "extension_count", "registered_at", "closed_at", "observed_at",
             "duplicate_of", "deadlines", "timeline", "photos", "available_actions",
         ]
 
@@ -103,6 +105,28 @@ class IncidentCreateSerializer(serializers.Serializer):
     location_accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0)
     # A client's one-time key for this report: sending it again returns the case already filed (200).
     intake_token = serializers.UUIDField(required=False, allow_null=True)
+    # The client's key for this report (or the Idempotency-Key header): a resend returns the first case (200).
+    idempotency_key = serializers.UUIDField(required=False, allow_null=True)
+    # When the worker observed it, by the phone's clock (a report queued offline): at most
+    # INTAKE_OBSERVED_MAX_DAYS old, not in the future. The case's clock starts when it is received.
+    observed_at = serializers.DateTimeField(required=False, allow_null=True)
+    # When the phone took its location fix.
+    located_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="A UUID the client makes for this report; sending it again returns the case it filed (200), never a second.",
+)
+
+
+def _idempotency_key(request, data: dict):
+    """The report's key, from the Idempotency-Key header or the body; both given, they must agree."""
+    header = (request.headers.get("Idempotency-Key") or "").strip()
+    body = data.get("idempotency_key")
+    if header and body is not None and header.lower() != str(body):
+        raise ValidationError({"idempotency_key": _("The Idempotency-Key header and the body's idempotency_key differ.")})
+    return header or body
 
 
 class ActionSerializer(serializers.Serializer):
@@ -136,6 +160,7 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
 
     @extend_schema(
         request=IncidentCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
         responses={201: inline_serializer("IncidentCreated", {
             "id": serializers.IntegerField(), "code": serializers.CharField(),
             "grid_cell": serializers.IntegerField(), "status": serializers.CharField(),
@@ -148,6 +173,7 @@ class IncidentViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         data = dict(serializer.validated_data)
         photos = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else data.pop("photos", [])
         data.pop("photos", None)
+        data["idempotency_key"] = _idempotency_key(request, data)
         incident = services.report_incident(reporter=request.user, photos=photos, source="api", **data)
         return Response(
             {"id": incident.pk, "code": incident.code, "grid_cell": incident.grid_cell_id, "status": incident.status},

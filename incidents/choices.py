@@ -77,6 +77,8 @@ class Source(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker patrol")
     STAFF = "staff", _("Staff")
     API = "api", _("API")
+    # A member of the public, through an Open311 client (the client is on the case's Open311Request).
+    OPEN311 = "open311", _("Public (Open311)")
 
 
 class Action(models.TextChoices):

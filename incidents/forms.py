@@ -82,6 +82,11 @@ class IntakeForm(forms.Form):
     location_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
     # One per form shown: sent twice (a double tap, Back and submit), it files one case.
     intake_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Sent by a client that names its report itself (the offline queue); not rendered on the page.
+    # The key supersedes the token; the times are the phone's, checked by the intake service.
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    observed_at = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    located_at = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, tree, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +108,8 @@ class IntakeForm(forms.Form):
             "longitude": data.get("longitude"), "address": data.get("address", ""), "severity": data.get("severity") or None,
             "grid_cell": data.get("grid_cell"), "fixed_on_spot": bool(data.get("fixed_on_spot")),
             "location_accuracy": data.get("location_accuracy"), "intake_token": data.get("intake_token"),
+            "idempotency_key": data.get("idempotency_key"), "observed_at": data.get("observed_at") or None,
+            "located_at": data.get("located_at") or None,
         }
 
 

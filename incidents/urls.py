@@ -1,12 +1,16 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from incidents import views
+from incidents import offline, views
 
 app_name = "incidents"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.incident_new, name="new"),
+    # The installable offline intake: the page's copy kept by the service worker, the worker, the manifest.
+    path("new/offline/", views.incident_new, {"offline_copy": True}, name="new-offline"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("mine/", views.mine, name="mine"),
     path("department/", views.department_queue, name="department"),
     path("dispatch/", views.bulk_dispatch, name="bulk-dispatch"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.files import private_file_response
-from casework.http import forbid, refusal_message
+from casework.http import forbid, refusal_message, refused_body
 from casework.once import create_once
 from casework.photos import MAX_PHOTOS
 from casework.audit import note_out_of_scope, record_export
@@ -134,13 +134,23 @@ def _bad_coordinates(request) -> tuple[float, float] | None:
 
 
 @login_required
-def incident_new(request):
-    """The grid worker's report form: category, description, photos, the point and its cell."""
+def incident_new(request, offline_copy: bool = False):
+    """The grid worker's report form: category, description, photos, the point and its cell.
+
+    `offline_copy` is the page the service worker keeps for use with no signal (incidents.offline):
+    GET only, without the one-time intake token (one copy serves many reports, each queued with its
+    own idempotency key) and without the session's pending messages (it is fetched in the background)."""
     user = request.user
     if not services.may_report(user):
         raise PermissionDenied
+    if offline_copy and request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
     tree = selectors.category_tree()
     form = IntakeForm(request.POST or None, request.FILES or None, user=user, tree=tree)
+    if offline_copy:
+        form.fields["intake_token"].initial = None
+    # The phone's offline queue (offline-intake.js) posts this same form and asks for JSON.
+    wants_json = request.method == "POST" and "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():
         source = Source.GRID_WORKER if user.role == Role.GRID_WORKER else Source.STAFF
         try:
@@ -149,15 +159,28 @@ def incident_new(request):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except services.Refused as error:
+            if wants_json:
+                return JsonResponse(refused_body(error), status=error.status_code)
+            form.add_error(None, error.message)
         else:
+            if wants_json:
+                return JsonResponse(
+                    {"id": incident.pk, "code": incident.code, "url": reverse("incidents:detail", args=[incident.pk]),
+                     "repeated": incident.repeated},
+                    status=200 if incident.repeated else 201,
+                )
             if incident.repeated:
                 messages.info(request, _("This report was already filed as %(code)s; here it is.") % {"code": incident.code})
             else:
                 messages.success(request, _("Case %(code)s filed. The zone has been told.") % {"code": incident.code})
             return redirect("incidents:detail", pk=incident.pk)
+    if wants_json:
+        return JsonResponse({"errors": {field: [str(m) for m in messages_] for field, messages_ in form.errors.items()}}, status=400)
     cells = form.cells
     context = {
         "form": form,
+        "offline_copy": offline_copy,
         "tree": tree,
         "max_photos": MAX_PHOTOS,
         "self_handle_ids": [leaf.pk for domain in tree for leaf in domain.children.all() if leaf.self_handle_allowed],
@@ -169,6 +192,8 @@ def incident_new(request):
             },
         },
     }
+    if offline_copy:
+        context["messages"] = []
     return render(request, "incidents/new.html", context, status=400 if form.errors else 200)
 
 

@@ -148,6 +148,7 @@ class HazardSource(models.TextChoices):
     GRID_REPORT = "grid_report", _("Grid worker's report")
     PUBLIC = "public", _("Public report")
     OFFICE = "office", _("Recorded by the office")
+    CONTRACTOR = "contractor", _("Third-party service visit")
 
 
 class HazardStatus(models.TextChoices):
@@ -213,6 +214,8 @@ class HazardEventKind(models.TextChoices):
     REMINDER = "reminder", _("Deadline reminder")
     YELLOW_CARD = "yellow_card", _("Yellow card")
     RED_CARD = "red_card", _("Red card and supervision letter")
+    RECHECK_OVERDUE = "recheck_overdue", _("Recheck overdue")
+    REFERRAL_OVERDUE = "referral_overdue", _("Department feedback overdue")
     SUPERVISED = "supervised", _("Listed for supervision (挂牌督办)")
     # The joint meeting decided on the refusal; a joint interview was proposed (issue 12).
     MEETING_DECISION = "meeting_decision", _("Joint meeting decision")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +21,10 @@ from inspections.choices import (
     HazardStatus,
     InspectionKind,
     InspectionStatus,
+    RecheckResult,
+    Sector,
 )
+from inspections import measures
 from inspections.filters import _cells, _communities, _zones
 from inspections.models import Campaign, CampaignTarget, Enterprise, Hazard, Inspection
 
@@ -76,6 +82,9 @@ class InspectionFilter(django_filters.FilterSet):
         return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
+FIRST_RECHECK_FIELDS = ("first_recheck_from", "first_recheck_until", "first_recheck")
+
+
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("Status"))
@@ -91,6 +100,32 @@ class HazardFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.filter(is_active=True), label=_("Department"))
     recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte", label=_("Recorded from"))
     recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt", label=_("Recorded before"))
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, method="filter_sector", label=_("Sector"))
+    # The drill-down of the hazard measures (governance.dashboard.hazards): the same conditions
+    # (inspections.measures), as hidden fields that the filter form keeps while other filters change.
+    # Dates are whole local days, both ends included.
+    status_not = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, exclude=True, field_name="status",
+                                                     label=_("Status is not"), widget=forms.MultipleHiddenInput)
+    live = StrictBooleanFilter(method="filter_live", label=_("Confirmed, not void"), widget=forms.HiddenInput)
+    recorded_from = django_filters.DateFilter(method="day_from", field_name="recorded_at", widget=forms.HiddenInput)
+    recorded_until = django_filters.DateFilter(method="day_until", field_name="recorded_at", widget=forms.HiddenInput)
+    confirmed_from = django_filters.DateFilter(method="day_from", field_name="confirmed_at", widget=forms.HiddenInput)
+    confirmed_until = django_filters.DateFilter(method="day_until", field_name="confirmed_at", widget=forms.HiddenInput)
+    closed_from = django_filters.DateFilter(method="day_from", field_name="closed_at", widget=forms.HiddenInput)
+    closed_until = django_filters.DateFilter(method="day_until", field_name="closed_at", widget=forms.HiddenInput)
+    first_due_from = django_filters.DateFilter(method="day_from", field_name="first_due_at", widget=forms.HiddenInput)
+    first_due_until = django_filters.DateFilter(method="day_until", field_name="first_due_at", widget=forms.HiddenInput)
+    supervised_until = django_filters.DateFilter(method="day_until", field_name="supervised_at", widget=forms.HiddenInput)
+    open_on = django_filters.DateFilter(method="filter_open_on", label=_("Open on"), widget=forms.HiddenInput)
+    on_time = StrictBooleanFilter(field_name="closed_on_time", label=_("Closed on time"), widget=forms.HiddenInput)
+    noticed = StrictBooleanFilter(field_name="notice", lookup_expr="isnull", exclude=True, label=_("Under a notice"),
+                                  widget=forms.HiddenInput)
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.HiddenInput)
+    repeat = StrictBooleanFilter(method="filter_repeat", label=_("Repeat hazard"), widget=forms.HiddenInput)
+    first_recheck_from = django_filters.DateFilter(method="filter_first_recheck", widget=forms.HiddenInput)
+    first_recheck_until = django_filters.DateFilter(method="filter_first_recheck", widget=forms.HiddenInput)
+    first_recheck = django_filters.ChoiceFilter(choices=[c for c in RecheckResult.choices if c[0]], method="filter_first_recheck",
+                                                label=_("First recheck"), widget=forms.HiddenInput)
 
     class Meta:
         model = Hazard
@@ -100,6 +135,49 @@ class HazardFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(code__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value))
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(measures.with_sector(value))
+
+    def filter_live(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(measures.live()) if value else queryset.exclude(measures.live())
+
+    def day_from(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__gte": measures.day_start(value)})
+
+    def day_until(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__lt": measures.day_start(value + dt.timedelta(days=1))})
+
+    def filter_open_on(self, queryset, name, value):
+        return queryset.filter(measures.open_at(measures.day_start(value)))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = measures.overdue(timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_repeat(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(measures.repeat()) if value else queryset.exclude(measures.repeat())
+
+    def filter_first_recheck(self, queryset, name, value):
+        """The three first-recheck fields act together, once (one annotation of the first recheck):
+        the first of them that has a value applies all three."""
+        data = self.form.cleaned_data
+        if name != next(n for n in FIRST_RECHECK_FIELDS if data.get(n) not in (None, "")):
+            return queryset
+        queryset = measures.with_first_recheck(queryset).filter(first_recheck_at__isnull=False)
+        if data.get("first_recheck_from"):
+            queryset = queryset.filter(first_recheck_at__gte=measures.day_start(data["first_recheck_from"]))
+        if data.get("first_recheck_until"):
+            queryset = queryset.filter(first_recheck_at__lt=measures.day_start(data["first_recheck_until"] + dt.timedelta(days=1)))
+        if data.get("first_recheck"):
+            queryset = queryset.filter(first_recheck_result=data["first_recheck"])
+        return queryset
 
 
 class CampaignFilter(django_filters.FilterSet):

@@ -3,6 +3,7 @@ from django.urls import path
 from inspections import campaign_views as campaigns
 from inspections import fieldwork_views as fieldwork
 from inspections import interview_views as interviews
+from inspections import ledger_views
 from inspections import rectification_views as rectification
 from inspections import views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("checklists/", views.ChecklistListView.as_view(), name="checklist-list"),
     path("checklists/<int:pk>/", views.checklist_detail, name="checklist-detail"),
     path("hazards/", fieldwork.HazardListView.as_view(), name="hazard-list"),
+    path("hazards/ledger.xlsx", ledger_views.hazard_ledger_export, name="hazard-ledger"),
     path("hazards/<int:pk>/", fieldwork.hazard_detail, name="hazard-detail"),
     path("hazards/<int:pk>/act/", fieldwork.hazard_act, name="hazard-act"),
     path("hazards/<int:pk>/photos/<int:photo_pk>/", fieldwork.hazard_photo, name="hazard-photo"),

@@ -3,6 +3,8 @@ escalation, comment or decision, never updated and never deleted, so a history c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +12,28 @@ from django.utils.translation import gettext_lazy as _
 UPDATE_REFUSED = "The case timeline is append-only: events are never updated."
 DELETE_REFUSED = "The case timeline is append-only: events are never deleted."
 
+# Called with ("app_label.Model", [events]) after every append, in the appending transaction: the one
+# place every change of every case passes. Higher apps register here (governance's rollups) without
+# casework importing them; an exception in a hook fails the append and so the whole change.
+APPEND_HOOKS: list[Callable[[str, list], None]] = []
+
+
+def appended(model: type[models.Model], events: list) -> None:
+    if events:
+        for hook in APPEND_HOOKS:
+            hook(model._meta.label, events)
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses the bulk writes that would rewrite history (inserts go through save/bulk_create)."""
 
     def update(self, **kwargs):
         raise TypeError(UPDATE_REFUSED)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        appended(self.model, created)
+        return created
 
     def delete(self):
         raise TypeError(DELETE_REFUSED)
@@ -45,6 +63,7 @@ class TimelineEventBase(models.Model):
         if self.pk is not None:
             raise TypeError(UPDATE_REFUSED)
         super().save(*args, **kwargs)
+        appended(type(self), [self])
 
     def delete(self, *args, **kwargs):
         raise TypeError(DELETE_REFUSED)

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
-from rest_framework.authtoken.models import Token
 
 from governance.audit.models import Kind
 from governance.audit.services import current_request, record
+from governance.security.models import ApiToken
 
 User = get_user_model()
 
@@ -120,19 +120,23 @@ m2m_changed.connect(on_groups_changed, sender=User.groups.through, dispatch_uid=
 m2m_changed.connect(on_permissions_changed, sender=User.user_permissions.through, dispatch_uid="governance.audit.perms")
 
 
-@receiver(post_save, sender=Token, dispatch_uid="governance.audit.token_issued")
-def on_token_issued(sender, instance: Token, created, raw=False, **kwargs):
+# Every device token is issued and revoked through governance.security.devices (issue_token,
+# revoke_token, whose delete sends post_delete): the rows' signals see each one.
+@receiver(post_save, sender=ApiToken, dispatch_uid="governance.audit.token_issued")
+def on_token_issued(sender, instance: ApiToken, created, raw=False, **kwargs):
     if created and not raw:
         # The key itself is never written to the trail: the user it belongs to is the target.
-        record(Kind.TOKEN_ISSUED, actor=_token_actor(instance), target=f"{User._meta.label_lower}:{instance.user_id}", token="api")
+        record(Kind.TOKEN_ISSUED, actor=_token_actor(instance), target=f"{User._meta.label_lower}:{instance.user_id}",
+               token="api", device=instance.device_name)
 
 
-@receiver(post_delete, sender=Token, dispatch_uid="governance.audit.token_revoked")
-def on_token_revoked(sender, instance: Token, **kwargs):
-    record(Kind.TOKEN_REVOKED, actor=_token_actor(instance), target=f"{User._meta.label_lower}:{instance.user_id}", token="api")
+@receiver(post_delete, sender=ApiToken, dispatch_uid="governance.audit.token_revoked")
+def on_token_revoked(sender, instance: ApiToken, **kwargs):
+    record(Kind.TOKEN_REVOKED, actor=_token_actor(instance), target=f"{User._meta.label_lower}:{instance.user_id}",
+           token="api", device=instance.device_name)
 
 
-def _token_actor(token: Token):
+def _token_actor(token: ApiToken):
     """Who issued or revoked it: the signed-in user (an administrator, or the owner revoking their
     own), else the owner (the token endpoint's login, which has no signed-in user yet)."""
     request = current_request.get()

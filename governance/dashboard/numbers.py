@@ -1,15 +1,22 @@
-"""Every number one dashboard shows, as plain numbers: a fixed number of grouped aggregate queries
-over the scope's cases, whatever their count. The definitions live in
-`governance.dashboard.selectors`; `dashboard_cache` keeps the results, `dashboard_report` presents them.
+"""Every number one dashboard shows, as plain numbers, read from the per-day rollups.
+
+The figures "of the period" are sums of `governance.rollups` daily counts (a month of the whole
+sub-district reads a few thousand rows, whatever the number of cases); the figures "of now" (open,
+open overdue, disputed) are states, counted from the open cases in one grouped query; the most
+overdue list is read from the cases. The rollups equal a count from the cases themselves
+(`governance.dashboard.counted`, tests/governance/test_dashboard_rollups.py), so the numbers are
+those a from-scratch count gives, for any period, without anything computed in advance.
+
+The definitions live in `governance.dashboard.selectors`; `dashboard_cache` keeps the results,
+`dashboard_report` presents them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
+from collections import defaultdict
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from governance.dashboard.selectors import (
@@ -17,19 +24,19 @@ from governance.dashboard.selectors import (
     MEASURES,
     OVERDUE_LIST_SIZE,
     PERIOD,
-    Counter,
     Period,
     Scope,
+    _monday,
+    _trend_start,
     needed,
     scoped_cases,
-    weekly,
 )
+from governance.rollups import selectors as rollups
 from grids.models import Community, Department, GridCell, User, Zone
-from incidents.choices import OPEN_STATUSES
+from incidents.choices import OPEN_STATUSES, Status
 from incidents.models import Category
 
-# --- everything a dashboard shows, as plain numbers --------------------------------------------------
-
+SOURCE = "incidents"
 UNIT_KEYS = [
     "reported", "registered", "registered_live", "registered_closed", "closed", "handled", "handled_on_time",
     "open", "open_overdue", "yellow", "red",
@@ -37,6 +44,11 @@ UNIT_KEYS = [
 DEPARTMENT_KEYS = ["handled", "handled_on_time", "handled_reworked", "handled_extended", "open", "open_overdue"]
 CELL_KEYS = ["reported", "open", "open_overdue"]
 WORKER_KEYS = ["reported", "reported_valid", "reported_invalid"]
+WEEK_KEYS = ["reported", "registered", "closed", "handled", "handled_on_time"]
+
+
+def _period_keys(keys: list[str]) -> list[str]:
+    return [key for key in keys if MEASURES[key].when == PERIOD]
 
 
 def _attach(rows: list[dict], counts: dict, keys: list[str]) -> list[dict]:
@@ -46,24 +58,75 @@ def _attach(rows: list[dict], counts: dict, keys: list[str]) -> list[dict]:
     return rows
 
 
-def _totals_and_units(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> tuple[dict, list[dict]]:
+def _now_counts(cases: QuerySet, now: dt.datetime) -> dict[str, dict]:
+    """The figures of now, per unit (zone and community), department and cell: one grouped query
+    over the open cases only."""
+    rows = (
+        cases.filter(status__in=OPEN_STATUSES).order_by()
+        .values("zone_id", "community_id", "department_id", "grid_cell_id")
+        .annotate(
+            open=Count("pk"), open_overdue=Count("pk", filter=Q(due_at__lte=now)),
+            disputed=Count("pk", filter=Q(status=Status.DISPUTED)),
+        )
+    )
+    out: dict[str, dict] = {name: defaultdict(lambda: defaultdict(int)) for name in ("zone", "community", "department", "cell")}
+    for row in rows:
+        for name, column in (("zone", "zone_id"), ("community", "community_id"), ("department", "department_id"), ("cell", "grid_cell_id")):
+            if row[column] is None:
+                continue
+            for key in ("open", "open_overdue", "disputed"):
+                out[name][row[column]][key] += row[key]
+    return out
+
+
+def _merge(*parts: dict) -> dict:
+    merged: dict = {}
+    for part in parts:
+        for group, counts in part.items():
+            merged.setdefault(group, {}).update(counts)
+    return merged
+
+
+def _totals_and_units(user, scope: Scope, period: Period, live: dict) -> tuple[dict, list[dict]]:
     """The headline counts (this period and the previous one) and the zones of the sub-district, or
-    the communities of a zone, each with its counts: one grouped query over cases and one over the
-    timeline. Every case lies in exactly one zone and one community, so the totals are the sums of
-    the groups (all of them, not only the listed ones)."""
+    the communities of a zone, each with its counts. Every case lies in exactly one zone and one
+    community, so the totals are the sums of the groups (all of them, not only the listed ones)."""
     keys = needed([*HEADLINE, "disputed_new", "open", *UNIT_KEYS])
-    counter = Counter(cases, now, keys, {"": period, "_prev": period.previous()})
-    groups = counter.by("community_id" if scope.zone else "zone_id")
+    zone = scope.zone.pk if scope.zone else None
+    unit = "community" if zone else "zone"
+    rolled = rollups.counts(
+        SOURCE, "community", _period_keys(keys), {"": period, "_prev": period.previous()}, by=f"{unit}_id", zone=zone,
+    )
+    groups = _merge(rolled, live[unit])
     names = [f"{key}{suffix}" for key in keys for suffix in ("", "_prev") if suffix == "" or MEASURES[key].when == PERIOD]
     totals = {name: sum(group.get(name, 0) for group in groups.values()) for name in names}
-    if scope.zone is None:
+    if zone is None:
         units = Zone.objects.visible_to(user).order_by("number").values_list("pk", "name")
     else:
-        units = Community.objects.visible_to(user).filter(zone_id=scope.zone.pk).order_by("code").values_list("pk", "name")
+        units = Community.objects.visible_to(user).filter(zone_id=zone).order_by("code").values_list("pk", "name")
     return totals, _attach([{"id": pk, "name": name} for pk, name in units], groups, UNIT_KEYS)
 
 
-def _workers(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+def _weekly(scope: Scope, period: Period) -> list[dict]:
+    """Reported, registered and closed per week (Monday–Sunday, local time) over the period, or over
+    the last 12 weeks ending with it when it is shorter: the daily rollups added up by week."""
+    start = _trend_start(period)
+    days = rollups.daily(SOURCE, "community", WEEK_KEYS, Period(start, period.end), zone=scope.zone.pk if scope.zone else None)
+    by_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(WEEK_KEYS, 0))
+    for day, counts in days.items():
+        week = by_week[_monday(day)]
+        for key, n in counts.items():
+            week[key] += n
+    weeks = []
+    monday = start
+    while monday <= period.end:
+        end = min(monday + dt.timedelta(days=6), period.end)
+        weeks.append({"start": monday.isoformat(), "end": end.isoformat(), **by_week[monday]})
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def _workers(user, scope: Scope, period: Period) -> list[dict]:
     """A zone's grid workers (all of them, so that one who reports nothing shows too) and their reports."""
     people = (
         User.objects.visible_to(user).grid_workers().filter(community__zone_id=scope.zone.pk, is_active=True)
@@ -73,29 +136,32 @@ def _workers(user, scope: Scope, cases: QuerySet, period: Period, now: dt.dateti
         {"id": pk, "name": f"{last}{first}".strip() or username, "community": community}
         for pk, last, first, username, community in people
     ]
-    return _attach(rows, Counter(cases, now, WORKER_KEYS, {"": period}).by("reporter_id"), WORKER_KEYS)
+    return _attach(rows, rollups.counts(SOURCE, "reporter", WORKER_KEYS, {"": period}, zone=scope.zone.pk), WORKER_KEYS)
 
 
-def _departments(user, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+def _departments(user, scope: Scope, period: Period, live: dict) -> list[dict]:
     departments = Department.objects.visible_to(user).filter(is_active=True).order_by("sort", "name").values_list("pk", "name")
-    counts = Counter(cases.filter(department__isnull=False), now, DEPARTMENT_KEYS, {"": period}).by("department_id")
+    zone = scope.zone.pk if scope.zone else None
+    counts = _merge(rollups.counts(SOURCE, "department", _period_keys(DEPARTMENT_KEYS), {"": period}, zone=zone), live["department"])
     return _attach([{"id": pk, "name": name} for pk, name in departments], counts, DEPARTMENT_KEYS)
 
 
-def _cells(user, scope: Scope, cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+def _cells(user, scope: Scope, period: Period, live: dict) -> list[dict]:
     cells = GridCell.objects.visible_to(user)
-    if scope.zone:
-        cells = cells.filter(community__zone_id=scope.zone.pk)
+    zone = scope.zone.pk if scope.zone else None
+    if zone:
+        cells = cells.filter(community__zone_id=zone)
     rows = [
         {"id": pk, "name": name, "code": code, "community": community, "boundary": boundary}
         for pk, name, code, community, boundary in cells.order_by("code").values_list("pk", "name", "code", "community__name", "boundary")
     ]
-    return _attach(rows, Counter(cases, now, CELL_KEYS, {"": period}).by("grid_cell_id"), CELL_KEYS)
+    counts = _merge(rollups.counts(SOURCE, "cell", _period_keys(CELL_KEYS), {"": period}, zone=zone), live["cell"])
+    return _attach(rows, counts, CELL_KEYS)
 
 
-def _categories(cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]:
+def _categories(scope: Scope, period: Period) -> list[dict]:
     """Every category (domains first) with the cases reported in the period; the page drops zeros."""
-    counts = Counter(cases, now, ["reported"], {"": period}).by("category_id")
+    counts = rollups.counts(SOURCE, "category", ["reported"], {"": period}, zone=scope.zone.pk if scope.zone else None)
     rows = [
         {"id": pk, "name": name, "parent": parent}
         for pk, name, parent in Category.objects.order_by("sort", "code").values_list("pk", "name", "parent_id")
@@ -112,7 +178,7 @@ def _categories(cases: QuerySet, period: Period, now: dt.datetime) -> list[dict]
     return rows
 
 
-def _most_overdue(cases: QuerySet, now: dt.datetime) -> list[dict]:
+def most_overdue(cases: QuerySet, now: dt.datetime) -> list[dict]:
     rows = (
         cases.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "pk")
         .values("pk", "code", "status", "stage", "due_at", "escalation", "category__name", "grid_cell__name",
@@ -122,38 +188,24 @@ def _most_overdue(cases: QuerySet, now: dt.datetime) -> list[dict]:
 
 
 def dashboard_numbers(user, scope: Scope, period: Period, now: dt.datetime | None = None) -> dict:
-    """Every number of one dashboard: a fixed number of aggregate queries, whatever the case count."""
+    """Every number of one dashboard: a fixed number of small queries, whatever the case count or period."""
     now = now or timezone.now()
     cases = scoped_cases(user, scope)
-    with _without_jit():
-        totals, units = _totals_and_units(user, scope, cases, period, now)
-        numbers = {
-            "computed_at": now,
-            "totals": totals,
-            "units": units,
-            "weeks": weekly(cases, period),
-            "categories": _categories(cases, period, now),
-            "departments": _departments(user, cases, period, now),
-            "cells": _cells(user, scope, cases, period, now),
-            "overdue": _most_overdue(cases, now),
-        }
-        if scope.zone:
-            numbers["workers"] = _workers(user, scope, cases, period, now)
+    live = _now_counts(cases, now)
+    totals, units = _totals_and_units(user, scope, period, live)
+    numbers = {
+        "computed_at": now,
+        "totals": totals,
+        "units": units,
+        "weeks": _weekly(scope, period),
+        "categories": _categories(scope, period),
+        "departments": _departments(user, scope, period, live),
+        "cells": _cells(user, scope, period, live),
+        "overdue": most_overdue(cases, now),
+    }
+    if scope.zone:
+        numbers["workers"] = _workers(user, scope, period)
     return numbers
 
 
-@contextmanager
-def _without_jit():
-    """On PostgreSQL, run the dashboard's queries with JIT compilation off.
-
-    Their cost estimate counts each correlated EXISTS once per row, which crosses `jit_above_cost`:
-    PostgreSQL then spends about a second compiling a query that runs in a tenth of that (measured
-    on 300,000 cases, see docs/dashboard.md). `SET LOCAL` ends with the transaction it is in.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
+__all__ = ["CELL_KEYS", "DEPARTMENT_KEYS", "UNIT_KEYS", "WORKER_KEYS", "dashboard_numbers", "most_overdue"]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.dashboard import exports as dashboard_exports
+from governance.dashboard import hazards as hazard_measures
 from governance.dashboard.report import dashboard_report
 from governance.dashboard.selectors import PRESETS, can_view_dashboard, period_from, resolve_scope
 from grids.models import Zone
@@ -78,6 +79,9 @@ def dashboard(request, zone_id: int | None = None):
         "export_url": (reverse("dashboard:zone-export", args=[scope.zone.pk]) if scope.zone else reverse("dashboard:export"))
         + f"?start={period.start.isoformat()}&end={period.end.isoformat()}",
     }
+    # the hazards section (issue 12): its own measures, same scope and period
+    context["hazards"] = hazard_measures.hazard_section(request.user, scope, period)
+    context["hazard_definitions"] = hazard_measures.definitions()
     return render(request, "governance/dashboard/dashboard.html", context, status=400 if errors else 200)
 
 

@@ -36,3 +36,26 @@ class PersonalDataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(DELETE_REFUSED.replace("case timeline", "personal data log"))
+
+
+class ApiToken(models.Model):
+    """An API token of one of a user's devices (issue 18): only the key's SHA-256 is stored, the key
+    is shown once when issued. One token per device name and user: a new login from the same device
+    replaces its token. Written by governance.security.devices only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    device_name = models.CharField(_("device"), max_length=80, blank=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued at"))
+    # Written at most once a minute (devices.STAMP_EVERY), not on every request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "device_name"], name="api_token_one_per_device")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.device_name or '-'}"

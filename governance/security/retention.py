@@ -11,7 +11,6 @@ Timeline notes are append-only and are not rewritten (docs/security.md, "left").
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,24 +18,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.models import Incident
+from casework.redaction import PERSONAL_NUMBER, REMOVED, redact  # noqa: F401  (re-exported)
+from incidents.models import Incident, Open311Request
 
-# Mobile numbers (with an optional +86), landlines with an area code, and 18-character ID numbers.
-PERSONAL_NUMBER = re.compile(
-    r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])"
-    r"|(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])"
-    r"|(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"
-)
 # A portable pre-filter for the database (PostgreSQL POSIX regex and SQLite alike): seven digits.
 MAY_HOLD_NUMBER = r"[0-9]{7}"
-REMOVED = "***"
 # The case's text fields that may hold a reporter's numbers.
 RETENTION_FIELDS = ("description", "address", "result")
 BATCH = 500
-
-
-def redact(text: str) -> str:
-    return PERSONAL_NUMBER.sub(REMOVED, text or "")
 
 
 def expired_cases(now: datetime | None = None):
@@ -61,7 +50,7 @@ def remove_expired_personal_data(*, now: datetime | None = None) -> int:
                 .only("pk", *RETENTION_FIELDS)[:BATCH]
             )
             if not rows:
-                return changed
+                return changed + blank_open311_contacts(now=now)
             last_pk = rows[-1].pk
             dirty = []
             for case in rows:
@@ -72,3 +61,18 @@ def remove_expired_personal_data(*, now: datetime | None = None) -> int:
                     dirty.append(case)
             Incident.objects.bulk_update(dirty, RETENTION_FIELDS)
             changed += len(dirty)
+
+
+# An Open311 reporter's contact, kept beside the case for the zone's call-back.
+OPEN311_CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "device_id", "account_id")
+
+
+def blank_open311_contacts(*, now: datetime | None = None) -> int:
+    """Blank the reporter's contact on Open311 reports of cases closed before the cut-off; how many
+    reports changed (a second run: none)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    holds = Q()
+    for field in OPEN311_CONTACT_FIELDS:
+        holds |= ~Q(**{field: ""})
+    expired = Open311Request.objects.filter(incident__closed_at__lt=cutoff).filter(holds)
+    return expired.update(**{field: "" for field in OPEN311_CONTACT_FIELDS})

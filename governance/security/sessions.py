@@ -17,7 +17,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+
+from governance.security.devices import revoke_user_tokens
 
 logger = logging.getLogger("governance.security")
 
@@ -67,7 +68,7 @@ class SessionLimitsMiddleware:
 
 @transaction.atomic
 def end_user_sessions(*, user) -> tuple[int, int]:
-    """Delete every stored session of `user` and their API token; returns (sessions, tokens)."""
+    """Delete every stored session of `user` and revoke their API tokens; returns (sessions, tokens)."""
     key = str(user.pk)
     ended = [
         session.session_key
@@ -75,6 +76,6 @@ def end_user_sessions(*, user) -> tuple[int, int]:
         if session.get_decoded().get("_auth_user_id") == key
     ]
     Session.objects.filter(session_key__in=ended).delete()
-    tokens, _ = Token.objects.filter(user=user).delete()
+    tokens = revoke_user_tokens(user=user, reason="sessions_ended")
     logger.info("sessions ended by the administrator: username=%r sessions=%d tokens=%d", user.get_username(), len(ended), tokens)
     return len(ended), tokens

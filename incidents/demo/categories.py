@@ -115,6 +115,15 @@ SERVICES: tuple[tuple, ...] = (
 )
 # fmt: on
 
+# Open311: what the public may report through outside clients (hotline, city apps), and the
+# categories whose exact point the public read keeps back (people, disputes, public order).
+OPEN311_PUBLIC = frozenset({
+    "illegal-construction", "exposed-rubbish", "street-vending", "flyposting", "manhole-cover", "dirty-road",
+    "damaged-greenery", "streetlight-out", "sewage-overflow", "open-burning", "gas-smell", "blocked-fire-exit",
+    "fire-equipment", "noise-nuisance", "neighbour-dispute", "property-dispute", "public-facility",
+})
+SENSITIVE_DOMAINS = frozenset({"public-order", "stability", "mediation", "services"})
+
 SUBCATEGORIES: tuple[Row, ...] = tuple(
     Row(domain, *row)
     for domain, rows in (
@@ -160,6 +169,7 @@ def seed_categories() -> int:
                 "parent": domains[row.domain], "name": row.name, "name_en": row.name_en,
                 "default_department": departments.get(row.department), "default_severity": row.severity,
                 "self_handle_allowed": row.self_handle, "is_active": True, "sort": 100 + index,
+                "open311_public": row.code in OPEN311_PUBLIC, "sensitive_location": row.domain in SENSITIVE_DOMAINS,
             },
         )
         created += new

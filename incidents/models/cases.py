@@ -56,6 +56,9 @@ class Incident(ClockedBase):
     location_accuracy_m = models.PositiveIntegerField(_("location accuracy (m)"), null=True, blank=True)
     # The intake form's one-time token: the same form sent twice files one case (see intake.report_incident).
     intake_token = models.UUIDField(_("intake token"), null=True, blank=True, editable=False)
+    # A client's key for one report (the phone's offline queue, an API client's Idempotency-Key):
+    # a resend returns the case it filed. Unique over all cases: it names one report, whoever sends it.
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, unique=True, editable=False)
     # Territory is denormalised from the cell so that scoping and queues filter on one indexed column.
     grid_cell = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("grid cell"))
     community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("community"))
@@ -91,6 +94,9 @@ class Incident(ClockedBase):
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
 
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    # When the worker saw it, by the phone's clock (a report written with no signal arrives later);
+    # the deadline clock runs from reported_at, the time it was received.
+    observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

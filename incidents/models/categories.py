@@ -45,6 +45,16 @@ class Category(models.Model):
     # Self-handling is offered to grid workers only for categories where it is safe.
     self_handle_allowed = models.BooleanField(_("may be fixed on the spot"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Open311: offered to outside reporting clients (GET services), and whether a case's exact point
+    # is kept from the public (PIPL: stability, petitions, …): then it is shown rounded, without address.
+    open311_public = models.BooleanField(
+        _("open to public reports (Open311)"), default=False,
+        help_text=_("Listed to Open311 clients (hotline, city apps) as a service the public may report."),
+    )
+    sensitive_location = models.BooleanField(
+        _("sensitive location"), default=False,
+        help_text=_("The public Open311 read shows this category's cases only at a rounded point and without their address."),
+    )
     sort = models.PositiveSmallIntegerField(_("order"), default=100)
 
     objects = CategoryQuerySet.as_manager()

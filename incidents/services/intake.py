@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import humanize, parsers
-from casework.errors import Forbidden
+from casework.errors import Forbidden, Refused
 from casework.numbering import next_number
 from casework.photos import attach_photos, clean_photos, files_discarded_on_error
 from grids.choices import Role
@@ -102,37 +102,71 @@ class _AlreadyFiled(Exception):
     """Raised inside the intake transaction to roll it back, its case number with it."""
 
 
-def _intake_token(value) -> uuid.UUID | None:
+def _uuid(value, *, field: str, malformed: str) -> uuid.UUID | None:
     if value in (None, ""):
         return None
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise ValidationError({"intake_token": _("The form's token is malformed: reload the form.")}) from None
+        raise ValidationError({field: malformed}) from None
 
 
-def _filed_with(reporter, token: uuid.UUID) -> Incident | None:
+def _intake_token(value) -> uuid.UUID | None:
+    return _uuid(value, field="intake_token", malformed=_("The form's token is malformed: reload the form."))
+
+
+def _idempotency_key(value) -> uuid.UUID | None:
+    return _uuid(value, field="idempotency_key", malformed=_("The idempotency key must be a UUID."))
+
+
+def _filed_with(reporter, token: uuid.UUID | None, key: uuid.UUID | None = None) -> Incident | None:
+    """The case this report already filed: by the client's idempotency key, else by the form's token.
+
+    A key is unique over all cases; another person's key is refused (409) rather than answered
+    with their case."""
+    if key is not None:
+        found = Incident.objects.filter(idempotency_key=key).first()
+        if found is not None and found.reporter_id != reporter.pk:
+            raise Refused(_("This idempotency key was already used for another report: send the report with a new key."),
+                          code="idempotency_key_reused")
+        return found
+    if token is None:
+        return None
     return Incident.objects.filter(reporter=reporter, intake_token=token).first()
 
 
-def report_incident(*, reporter, intake_token=None, **fields) -> Incident:
-    """File a new case (see _file_report); with the form's one-time `intake_token`, a repeat of
-    the same form (a double tap, Back and submit again, a retried request) returns the case the
-    first one filed, marked `repeated`, instead of a second case."""
-    token = _intake_token(intake_token)
-    if token is not None and (existing := _filed_with(reporter, token)) is not None:
+def report_incident(*, reporter, intake_token=None, idempotency_key=None, **fields) -> Incident:
+    """File a new case (see _file_report), exactly once per report.
+
+    Two ways name a report. The form's one-time `intake_token` (a hidden field, fresh per form
+    shown): the same form sent twice (a double tap, Back and submit again, a retried request)
+    returns the case the first one filed. The client's `idempotency_key` (a UUID the phone makes
+    for each report it queues offline, or an API client's Idempotency-Key header): a resend
+    returns the first case. A key, when given, supersedes the token: a page kept for offline use
+    carries one token for every report written on it, so only the key tells those reports apart.
+    The case returned is marked `repeated` (the API answers 200 instead of 201)."""
+    key = _idempotency_key(idempotency_key)
+    token = None if key is not None else _intake_token(intake_token)
+    if (key is not None or token is not None) and (existing := _filed_with(reporter, token, key)) is not None:
         existing.repeated = True
         return existing
     try:
-        incident = _file_report(reporter=reporter, intake_token=token, **fields)
+        incident = _file_report(reporter=reporter, intake_token=token, idempotency_key=key, **fields)
     except (_AlreadyFiled, IntegrityError):
         # A concurrent twin committed first (seen once its case number's lock was released).
-        if token is None or (existing := _filed_with(reporter, token)) is None:
+        if (key is None and token is None) or (existing := _filed_with(reporter, token, key)) is None:
             raise
         existing.repeated = True
         return existing
     incident.repeated = False
     return incident
+
+
+def _observed(value, now: datetime) -> datetime | None:
+    return parsers.past_datetime(
+        value, field="observed_at", now=now, within=timedelta(days=settings.INTAKE_OBSERVED_MAX_DAYS),
+        skew=timedelta(seconds=settings.INTAKE_CLOCK_SKEW_SECONDS),
+    )
 
 
 @files_discarded_on_error()
@@ -141,6 +175,9 @@ def _file_report(
     *,
     reporter,
     intake_token: uuid.UUID | None = None,
+    idempotency_key: uuid.UUID | None = None,
+    observed_at=None,
+    located_at=None,
     location_accuracy=None,
     category,
     description: str,
@@ -157,10 +194,17 @@ def _file_report(
     """File a new case: validate, number it, start the register clock, record and notify.
 
     `fixed_on_spot` is a grid worker's self-handled minor case: it arrives already fixed (the
-    photos show it after) and waits for the zone's confirmation.
+    photos show it after) and waits for the zone's confirmation. `observed_at` (when the worker
+    saw it) and `located_at` (the phone's fix) come from the phone's clock for a report written
+    offline; the case is reported, and its clock starts, at `now`, when it was received.
     """
     check_reporter(reporter)
     now = now or timezone.now()
+    observed_at = _observed(observed_at, now)
+    located_at = parsers.past_datetime(
+        located_at, field="located_at", now=now, within=timedelta(days=settings.INTAKE_OBSERVED_MAX_DAYS),
+        skew=timedelta(seconds=settings.INTAKE_CLOCK_SKEW_SECONDS),
+    )
     category = _category(category)
     description = parsers.text(description, field="description", label=_("Description"))
     if not description:
@@ -185,20 +229,25 @@ def _file_report(
         zone_id=cell.community.zone_id, severity=severity, source=source, reporter=reporter,
         status=Status.SELF_HANDLED if fixed_on_spot else Status.REPORTED, reported_at=now,
         location_accuracy_m=None if accuracy is None or latitude is None else round(accuracy), intake_token=intake_token,
+        idempotency_key=idempotency_key, observed_at=observed_at,
     )
     limit = CLOCK.plan(incident, STAGE_OF_STATUS[incident.status], now)
     leaders = list(zone_leaders(incident.zone_id))
     # Read everything first: from the number to commit the year's counter row is locked.
     incident.code = next_code(cell.community.zone.subdistrict.case_prefix, now)
-    if intake_token is not None and _filed_with(reporter, intake_token) is not None:
+    if (intake_token is not None or idempotency_key is not None) and _filed_with(reporter, intake_token, idempotency_key) is not None:
         raise _AlreadyFiled  # the twin waited on the number's lock and committed meanwhile
     incident.save()
     CLOCK.record_run(incident, limit, now)
     if cleaned:
         attach_photos(IncidentPhoto, cleaned, uploaded_by=reporter, incident=incident,
                       kind=PhotoKind.HANDLE if fixed_on_spot else PhotoKind.REPORT)
-    event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status,
-                   data={"photos": len(cleaned), "fixed_on_spot": fixed_on_spot}, at=now)
+    data = {"photos": len(cleaned), "fixed_on_spot": fixed_on_spot}
+    if observed_at is not None:
+        data["observed_at"] = observed_at.isoformat()
+    if located_at is not None and latitude is not None:
+        data["located_at"] = located_at.isoformat()
+    event = record(incident, EventKind.REPORTED, actor=reporter, to_status=incident.status, data=data, at=now)
     tell(leaders, incident, event)
     return incident
 

@@ -98,6 +98,12 @@ class Hazard(ClockedBase):
     missed_deadlines = models.PositiveSmallIntegerField(_("deadlines missed"), default=0)
     recheck_failures = models.PositiveSmallIntegerField(_("failed rechecks"), default=0)
     recheck_due_at = models.DateTimeField(_("recheck due"), null=True, blank=True)
+    # the ladder's flag: the recheck due at recheck_due_at was reported overdue (a later request to
+    # close has a later due time, so the flag then no longer covers it)
+    recheck_overdue_at = models.DateTimeField(_("recheck reported overdue"), null=True, blank=True)
+    # the open referral's feedback clock (Referral.feedback_due_at), kept here for the ladder's query
+    referral_due_at = models.DateTimeField(_("department feedback due"), null=True, blank=True)
+    referral_overdue_at = models.DateTimeField(_("department feedback reported overdue"), null=True, blank=True)
     production_halted = models.BooleanField(_("production halted"), default=False)
     supervised_at = models.DateTimeField(_("listed for supervision (挂牌督办)"), null=True, blank=True)
     # the automatic refusal (two missed deadlines) was recorded: it is recorded once
@@ -125,6 +131,7 @@ class Hazard(ClockedBase):
             models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="hazard_due"),
             models.Index(fields=["warn_at"], condition=Q(due_at__isnull=False), name="hazard_warn"),
             models.Index(fields=["recheck_due_at"], condition=Q(recheck_due_at__isnull=False), name="hazard_recheck_due"),
+            models.Index(fields=["referral_due_at"], condition=Q(referral_due_at__isnull=False), name="hazard_referral_due"),
         ]
 
     def __str__(self) -> str:

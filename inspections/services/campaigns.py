@@ -5,7 +5,7 @@ The scope (sectors, flags, zones, pinned checklist versions) is editable while t
 mobilised; `start` writes one CampaignTarget per enterprise then in scope and from then on an
 edit of the scope is refused (409). The phase moves only through `CAMPAIGN_WORKFLOW` on the
 shared engine (table: inspections.choices.CAMPAIGN_TRANSITIONS), each move appended to the
-campaign's timeline. Progress is one aggregate query over the targets the user sees.
+campaign's timeline. Progress is read in campaign_progress.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -35,9 +35,6 @@ from inspections.choices import (
     CampaignTheme,
     EnterpriseStatus,
     Flag,
-    HazardLevel,
-    HazardStatus,
-    InspectionStatus,
     Sector,
 )
 from inspections.models import (
@@ -49,9 +46,17 @@ from inspections.models import (
     Enterprise,
     EnterpriseFlag,
     EnterpriseSector,
-    Hazard,
-    Inspection,
     is_safety_office,
+)
+from inspections.services.campaign_progress import (
+    campaign_hazards,
+    campaign_progress,
+    inspections_here,
+    progress_by_sector,
+    progress_by_zone,
+    report_data,
+    targets_with_state,
+    visible_targets,
 )
 from inspections.services.enterprises import _codes, may_write
 
@@ -346,107 +351,6 @@ def campaign_timeline(campaign: Campaign):
     return CampaignEvent.objects.filter(campaign=campaign).select_related("actor").order_by("created_at", "pk")
 
 
-# --- progress (reads) ---------------------------------------------------------------------------
-
-_MAJOR = Q(level=HazardLevel.MAJOR) | Q(level="", proposed_level=HazardLevel.MAJOR)
-
-
-def _inspections_here():
-    return Inspection.objects.filter(campaign_id=OuterRef("campaign_id"), enterprise_id=OuterRef("enterprise_id"),
-                                     status=InspectionStatus.SUBMITTED)
-
-
-def _hazards_here():
-    # Through the inspection's (campaign, enterprise) index, then hazards by inspection: a few index
-    # probes per target (a hazard of an inspection is of the inspection's enterprise). Filtering on
-    # the hazard's own enterprise walked all of that enterprise's hazards for every target
-    # (docs/performance.md, "Enterprise safety at scale").
-    return Hazard.objects.filter(inspection__campaign_id=OuterRef("campaign_id"), inspection__enterprise_id=OuterRef("enterprise_id")
-                                 ).exclude(status=HazardStatus.VOID)
-
-
-def _count(queryset):
-    return Coalesce(Subquery(queryset.order_by().values("enterprise_id").annotate(n=Count("pk")).values("n")[:1],
-                             output_field=IntegerField()), Value(0))
-
-
-def _figures() -> dict:
-    """The progress figures as aggregates over targets: due, inspected, with hazards, with a
-    major one, and the hazard counts (void hazards left out)."""
-    return {
-        "due": Count("pk"),
-        "inspected": Count("pk", filter=Q(Exists(_inspections_here()))),
-        "with_hazards": Count("pk", filter=Q(Exists(_hazards_here()))),
-        "with_major": Count("pk", filter=Q(Exists(_hazards_here().filter(_MAJOR)))),
-        "hazards": Coalesce(Sum(_count(_hazards_here())), Value(0)),
-        "major": Coalesce(Sum(_count(_hazards_here().filter(_MAJOR))), Value(0)),
-    }
-
-
-def _with_rates(row: dict) -> dict:
-    due = row["due"] or 0
-    row["coverage"] = round(100 * row["inspected"] / due, 1) if due else 0.0
-    row["per_100"] = round(100 * row["hazards"] / due, 1) if due else 0.0
-    row["major_share"] = round(100 * row["major"] / row["hazards"], 1) if row["hazards"] else 0.0
-    return row
-
-
-def visible_targets(campaign: Campaign, user):
-    return CampaignTarget.objects.visible_to(user).filter(campaign=campaign)
-
-
-def campaign_progress(campaign: Campaign, user) -> dict:
-    """Due / inspected / with hazards / major over the targets `user` sees: one query."""
-    return _with_rates(visible_targets(campaign, user).order_by().aggregate(**_figures()))
-
-
-def progress_by_zone(campaign: Campaign, user) -> list[dict]:
-    rows = (visible_targets(campaign, user).order_by().values("enterprise__zone_id", "enterprise__zone__name")
-            .annotate(**_figures()).order_by("enterprise__zone__number"))
-    return [_with_rates({**row, "name": row["enterprise__zone__name"]}) for row in rows]
-
-
-def progress_by_sector(campaign: Campaign, user) -> list[dict]:
-    """Per sector (an enterprise of two sectors counts in both)."""
-    rows = (visible_targets(campaign, user).order_by().values("enterprise__sector_rows__code")
-            .annotate(**_figures()).order_by("enterprise__sector_rows__code"))
-    out = []
-    for row in rows:
-        code = row["enterprise__sector_rows__code"]
-        out.append(_with_rates({**row, "code": code or "", "name": str(Sector(code).label) if code else _("No sector")}))
-    return out
-
-
-def targets_with_state(campaign: Campaign, user):
-    """The targets `user` sees, each with its latest submitted inspection under the campaign, its
-    own open draft (to continue it), and its hazard counts: one query per page."""
-    latest = _inspections_here().order_by("-started_at", "-pk").values("pk")[:1]
-    draft = Inspection.objects.filter(campaign_id=OuterRef("campaign_id"), enterprise_id=OuterRef("enterprise_id"),
-                                      status=InspectionStatus.DRAFT, created_by_id=user.pk).order_by("-pk").values("pk")[:1]
-    return (visible_targets(campaign, user).select_related("enterprise__zone", "enterprise__grid_cell")
-            .annotate(inspection_id=Subquery(latest), draft_id=Subquery(draft),
-                      hazards=_count(_hazards_here()), major=_count(_hazards_here().filter(_MAJOR)))
-            .order_by("enterprise__zone__number", "enterprise__name", "pk"))
-
-
-def campaign_hazards(campaign: Campaign, user):
-    """The hazards raised under the campaign that `user` sees (void ones included, marked)."""
-    return (Hazard.objects.visible_to(user).filter(inspection__campaign=campaign)
-            .select_related("enterprise", "zone", "clause__standard").order_by("recorded_at", "pk"))
-
-
-def report_data(campaign: Campaign, user) -> dict:
-    """What the report page and the ledger show: the figures, the breakdowns, hazards by level."""
-    levels = dict(campaign_hazards(campaign, user).exclude(status=HazardStatus.VOID).order_by()
-                  .values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return {
-        "progress": campaign_progress(campaign, user),
-        "by_zone": progress_by_zone(campaign, user),
-        "by_sector": progress_by_sector(campaign, user),
-        "by_status": [(str(HazardStatus(s).label), n) for s, n in sorted(levels.items())],
-    }
-
-
 __all__ = [
     "CAMPAIGN_WORKFLOW", "available_campaign_actions", "campaign_hazards", "campaign_progress", "campaign_timeline",
     "campaigns_for_list", "check_keeper", "may_keep",
@@ -459,7 +363,7 @@ def campaigns_for_list(user):
     """The campaigns `user` sees, each with its due and inspected counts over the targets `user`
     sees (two subqueries, not a query per row)."""
     targets = CampaignTarget.objects.visible_to(user).filter(campaign_id=OuterRef("pk")).order_by()
-    inspected = targets.filter(Exists(_inspections_here()))
+    inspected = targets.filter(Exists(inspections_here()))
     return (Campaign.objects.visible_to(user).select_related("lead").prefetch_related("zones")
             .annotate(due=_per_campaign(targets), inspected=_per_campaign(inspected)))
 

@@ -9,6 +9,13 @@
    refusal recorded through the `refuse` action is open), which the joint interview's agenda
    picks up.
 
+Two more clocks of a hazard climb one rung each, on ladders of their own columns:
+
+6. a recheck not decided by its due time (3 working days after the request to close): the
+   recheck's reviewers, the zone leaders and the street office told, once per request to close;
+7. a referred department's feedback not received by its due time (5 working days): the
+   department's handlers, the sender and the street office told, once per referral.
+
 Every rung reads stored columns (due_at, warn_at, red_at, missed_deadlines, the flags) against
 `now` and writes what takes the hazard off its condition in the same UPDATE, so the sweep is
 idempotent, SKIP LOCKED makes concurrent sweeps share the work, and a sweep after a day down
@@ -17,6 +24,7 @@ climbs every rung it missed in one run. Run by beat (inspections.tasks.sweep_haz
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.db.models import F, Q
@@ -27,9 +35,9 @@ from django.utils.translation import gettext_lazy as _
 from casework.choices import Escalation
 from casework.ladder import Ladder, Rung, sweep
 from grids.notifications import Note, notify_many
-from grids.people import cell_workers_by_cell, street_office, zone_leaders_by_zone
-from inspections.choices import RUNNING, HazardEventKind, HazardLevel, RefusalGround
-from inspections.models import Hazard, HazardEvent, SupervisionLetter
+from grids.people import cell_workers_by_cell, department_handlers_by_zone, street_office, zone_leaders_by_zone
+from inspections.choices import RUNNING, HazardEventKind, HazardLevel, HazardStatus, RecheckResult, RefusalGround
+from inspections.models import Hazard, HazardEvent, Recheck, Referral, SupervisionLetter
 from inspections.services.refusals import hazards_awaiting_interview
 
 _running = Q(status__in=RUNNING)
@@ -64,7 +72,47 @@ RUNGS = (
 )
 
 
+RECHECK_RUNG = Rung(
+    "recheck_overdue", None, HazardEventKind.RECHECK_OVERDUE, _("%(code)s: the recheck is overdue"),
+    # flagged once per due time: a later request to close has a later recheck_due_at
+    lambda now: (Q(status__in=[HazardStatus.SUBMITTED, HazardStatus.RECHECKING], recheck_due_at__lte=now)
+                 & (Q(recheck_overdue_at__isnull=True) | Q(recheck_overdue_at__lt=F("recheck_due_at")))),
+    updates=lambda now: {"recheck_overdue_at": now})
+REFERRAL_RUNG = Rung(
+    "referral_overdue", None, HazardEventKind.REFERRAL_OVERDUE, _("%(code)s: the department's feedback is overdue"),
+    lambda now: (Q(referral_due_at__lte=now)
+                 & (Q(referral_overdue_at__isnull=True) | Q(referral_overdue_at__lt=F("referral_due_at")))),
+    updates=lambda now: {"referral_overdue_at": now})
+
+
+def _recheck_recipients(rows: list) -> dict[int, list[int]]:
+    street = street_office()
+    leaders = zone_leaders_by_zone(row.zone_id for row in rows)
+    reviewers: dict[int, list[int]] = {}
+    through = Recheck.reviewers.through.objects.filter(recheck__hazard_id__in=[row.pk for row in rows],
+                                                       recheck__result=RecheckResult.PENDING)
+    for hazard_id, user_id in through.values_list("recheck__hazard_id", "user_id"):
+        reviewers.setdefault(hazard_id, []).append(user_id)
+    return {row.pk: street + leaders.get(row.zone_id, []) + reviewers.get(row.pk, []) for row in rows}
+
+
+def _referral_recipients(rows: list) -> dict[int, list[int]]:
+    street = street_office()
+    zones = {row.pk: row.zone_id for row in rows}
+    referrals = list(Referral.objects.filter(hazard_id__in=list(zones), feedback_at__isnull=True)
+                     .values_list("hazard_id", "department_id", "sent_by_id"))
+    handlers = department_handlers_by_zone((department, zones[hazard]) for hazard, department, _sender in referrals)
+    out = {row.pk: list(street) for row in rows}
+    for hazard, department, sender in referrals:
+        out[hazard] += [*handlers.get((department, zones[hazard]), []), sender]
+    return out
+
+
 def _recipients(rung: Rung, rows: list) -> dict[int, list[int]]:
+    if rung.name == RECHECK_RUNG.name:
+        return _recheck_recipients(rows)
+    if rung.name == REFERRAL_RUNG.name:
+        return _referral_recipients(rows)
     if rung.name == "reminder":
         workers = cell_workers_by_cell(row.grid_cell_id for row in rows)
         return {row.pk: workers.get(row.grid_cell_id, []) for row in rows}
@@ -87,6 +135,13 @@ HAZARD_LADDER = Ladder(
 )
 
 
+RECHECK_LADDER = replace(HAZARD_LADDER, due_field="recheck_due_at")
+REFERRAL_LADDER = replace(HAZARD_LADDER, due_field="referral_due_at")
+
+
 def escalate_overdue_hazards(*, now: datetime | None = None) -> dict[str, int]:
-    """Raise every hazard whose deadline runs to the rung its clock calls for; how many per rung."""
-    return sweep(HAZARD_LADDER, RUNGS, now=now or timezone.now())
+    """Raise every hazard whose deadline runs to the rung its clock calls for, and report overdue
+    rechecks and department feedback; how many per rung."""
+    now = now or timezone.now()
+    return {**sweep(HAZARD_LADDER, RUNGS, now=now), **sweep(RECHECK_LADDER, (RECHECK_RUNG,), now=now),
+            **sweep(REFERRAL_LADDER, (REFERRAL_RUNG,), now=now)}

@@ -129,18 +129,36 @@ def record_hazard(*, actor, enterprise, description, clause=None, factor_kind=No
     """A hazard without an inspection: a grid worker's report, a public report, the office's record."""
     if not may_record(actor):
         raise Forbidden(_("Your role may not record hazards."))
+    return _record(actor=actor, enterprise=enterprise, description=description, clause=clause, factor_kind=factor_kind,
+                   location=location, department=department, rectification_days=rectification_days, photos=photos,
+                   source=_choice(source, HazardSource, field="source", default=_source_for(actor, None)), now=now)
+
+
+def record_found_hazard(*, finder, enterprise, description, clause=None, major=False, factor_kind=None, location="",
+                        photos=None, now: datetime | None = None) -> Hazard:
+    """A hazard found on a third-party service visit: the visiting staff member is its reporter
+    (the finder) and the same loop follows. The caller (contractors' visit service) has checked
+    that the finder is on a visit to this enterprise; the enterprise must still be visible to them.
+    `major` proposes a major hazard (the safety office confirms, §8.3)."""
+    return _record(actor=finder, enterprise=enterprise, description=description, clause=clause, factor_kind=factor_kind,
+                   location=location, department=None, rectification_days=None, photos=photos,
+                   source=HazardSource.CONTRACTOR, now=now, propose_major=major)
+
+
+def _record(*, actor, enterprise, description, clause, factor_kind, location, department, rectification_days, photos,
+            source, now, propose_major=False) -> Hazard:
     now = now or timezone.now()
     enterprise = parsers.one_of(enterprise, Enterprise.objects.visible_to(actor), field="enterprise",
                                 missing=_("Choose the enterprise."), unknown=_("Unknown enterprise."))
     clause = _clause(clause)
+    major = propose_major or (clause is not None and clause.is_major)
     hazard = Hazard(
         enterprise=enterprise, grid_cell_id=enterprise.grid_cell_id, community_id=enterprise.community_id,
-        zone_id=enterprise.zone_id, reporter=actor, recorded_at=now, clause=clause,
-        source=_choice(source, HazardSource, field="source", default=_source_for(actor, None)),
+        zone_id=enterprise.zone_id, reporter=actor, recorded_at=now, clause=clause, source=source,
         description=parsers.text(description, field="description", label=_("Description"), required=True),
         location=parsers.text(location, field="location", label=_("Location"), max_length=200),
         factor_kind=_choice(factor_kind, FactorKind, field="factor_kind", default=FactorKind.THING),
-        proposed_level=HazardLevel.MAJOR if clause is not None and clause.is_major else HazardLevel.GENERAL,
+        proposed_level=HazardLevel.MAJOR if major else HazardLevel.GENERAL,
         department=parsers.one_of(department, Department.objects.filter(is_active=True), field="department",
                                   required=False, missing="", unknown=_("Unknown department.")),
         rectification_days=_days(rectification_days, 7),

@@ -371,6 +371,7 @@ def _refer(step: Step) -> Move:
     due = load_calendar().add(step.now, referral_feedback_working_days(), LimitKind.WORKING_DAYS)
     row = Referral.objects.create(hazard=hazard, department=department, sent_by=step.actor, sent_at=step.now,
                                   feedback_due_at=due, reason=_note(step.params, "reason", required=True, label=_("Reason")))
+    hazard.referral_due_at = due
     return Move(HazardEventKind.REFERRED, row.reason, {"department": department.pk, "feedback_due_at": due.isoformat()},
                 tell=tuple(department_handlers(department.pk, hazard.zone_id)))
 
@@ -381,6 +382,7 @@ def _referral_feedback(step: Step) -> Move:
     row.penalty_ref = _note(step.params, "penalty_ref", label=_("Penalty reference"), max_length=60)
     row.feedback_at = step.now
     row.save(update_fields=["feedback", "penalty_ref", "feedback_at"])
+    step.obj.referral_due_at = None
     return Move(HazardEventKind.REFERRAL_FEEDBACK, row.feedback, {"on_time": step.now <= row.feedback_due_at,
                                                                  "penalty_ref": row.penalty_ref}, tell=(row.sent_by_id,))
 
@@ -479,5 +481,5 @@ HANDLERS = {
     A.APPLY_RESUME: _apply_resume, A.DECIDE_RESUME: _decide_resume, A.REFUSE: _refuse, A.EDIT: _edit, A.REOPEN: _reopen,
 }
 SAVE_FIELDS = ["stage", "due_at", "warn_at", "paused_remaining", "escalation", "notice", "mode", "first_due_at", "red_at",
-               "extensions", "missed_deadlines", "recheck_failures", "recheck_due_at", "production_halted", "refusals",
+               "extensions", "missed_deadlines", "recheck_failures", "recheck_due_at", "referral_due_at", "production_halted", "refusals",
                "completed_at", "closed_at", "closed_on_time", "reopen_count", "description", "location"]

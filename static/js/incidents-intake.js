@@ -89,7 +89,7 @@
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 });
     else map.setView([36.0, 120.0], 12);
     // A point placed by hand is not the phone's fix: its accuracy no longer applies.
-    map.on("click", function (event) { if (accuracy) accuracy.value = ""; setPoint(event.latlng.lat, event.latlng.lng, true); });
+    map.on("click", function (event) { handPlaced(); setPoint(event.latlng.lat, event.latlng.lng, true); });
     mapEl.dataset.ready = "1";
   }
 
@@ -99,13 +99,19 @@
       marker = L.marker([la, ln], { draggable: true, autoPan: true }).addTo(map);
       marker.on("dragend", function () {
         const p = marker.getLatLng();
-        if (accuracy) accuracy.value = "";
+        handPlaced();
         setPoint(p.lat, p.lng, false);
       });
     } else {
       marker.setLatLng([la, ln]);
     }
     if (pan) map.setView([la, ln], Math.max(map.getZoom(), 16));
+  }
+
+  // The phone's fix: its accuracy (a hidden field) and its time (kept for the offline queue).
+  function handPlaced() {
+    if (accuracy) accuracy.value = "";
+    delete form.dataset.locatedAt;
   }
 
   function setPoint(la, ln, pan) {
@@ -155,6 +161,7 @@
       function (position) {
         geoStatus.textContent = labels.located + " (±" + Math.round(position.coords.accuracy || 0) + " m)";
         if (accuracy) accuracy.value = Math.round(position.coords.accuracy || 0) || "";
+        form.dataset.locatedAt = new Date(position.timestamp || Date.now()).toISOString();
         setPoint(position.coords.latitude, position.coords.longitude, true);
       },
       function () {

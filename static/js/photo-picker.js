@@ -58,7 +58,11 @@
       sync();
       if (chosen.length > max) input.reportValidity();
     });
-    // A form reset (or the page restored from history) starts from what the input holds.
+    // A form reset (the offline queue keeps a report, then clears the form) empties the selection.
+    if (input.form) {
+      input.form.addEventListener("reset", function () { chosen = []; setTimeout(sync, 0); });
+    }
+    // The page restored from history starts from what the input holds.
     chosen = Array.from(input.files || []);
     render();
   }

@@ -364,3 +364,27 @@ def test_the_settings_refuse_a_retention_below_180_days(tmp_path):
 
     assert "AUDIT_RETENTION_DAYS" in refused(tmp_path, AUDIT_RETENTION_DAYS="179")
     assert run_settings(tmp_path, AUDIT_RETENTION_DAYS="180").returncode == 0
+
+
+def test_open311_keys_issued_and_revoked_are_recorded_without_the_key(world):
+    from governance.audit.models import AuditEntry
+    from incidents.open311.keys import create_client, issue_key, revoke_key
+
+    client = create_client(name="12345 热线")
+    key, raw = issue_key(client=client, actor=world.users.admin)
+    revoke_key(key=key, actor=world.users.admin)
+    revoke_key(key=key, actor=world.users.admin)  # already revoked: nothing more
+    rows = list(AuditEntry.objects.filter(kind__in=["api_key_issued", "api_key_revoked"]).order_by("pk"))
+    assert [row.kind for row in rows] == ["api_key_issued", "api_key_revoked"]
+    assert all(raw not in repr(row.detail) for row in rows)
+
+
+def test_device_tokens_issued_and_revoked_are_recorded(world):
+    from governance.audit.models import AuditEntry
+    from governance.security.devices import issue_token, revoke_token
+
+    token, raw = issue_token(user=world.users.worker, device_name="phone")
+    revoke_token(token=token, actor=world.users.worker, reason="revoked")
+    rows = list(AuditEntry.objects.filter(kind__in=["token_issued", "token_revoked"]).order_by("pk"))
+    assert [(row.kind, row.detail.get("device")) for row in rows] == [("token_issued", "phone"), ("token_revoked", "phone")]
+    assert all(raw not in repr(row.detail) for row in rows)

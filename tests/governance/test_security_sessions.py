@@ -14,9 +14,10 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from governance.security.devices import issue_token
+from governance.security.models import ApiToken
 from governance.security.sessions import LAST_ACTIVITY, STARTED
 from tests import factories as f
 
@@ -104,7 +105,7 @@ def test_password_change_keeps_this_session_and_ends_the_others_and_the_token(wo
     here, elsewhere = Client(), Client()
     assert here.post("/accounts/login/", {"username": "p_worker", "password": f.PASSWORD}).status_code == 302
     assert elsewhere.post("/accounts/login/", {"username": "p_worker", "password": f.PASSWORD}).status_code == 302
-    Token.objects.create(user=worker)
+    issue_token(user=worker)
     new = "Qz7-lantern-harbour"
     response = here.post(
         "/accounts/password_change/", {"old_password": f.PASSWORD, "new_password1": new, "new_password2": new}
@@ -112,66 +113,70 @@ def test_password_change_keeps_this_session_and_ends_the_others_and_the_token(wo
     assert response.status_code == 302
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302
-    assert not Token.objects.filter(user=worker).exists()
+    assert not ApiToken.objects.filter(user=worker).exists()
 
 
 def test_administrator_ends_all_sessions_and_the_token_of_a_user(world):
     worker = world.users.worker
     one, two, other = logged_in(worker), logged_in(worker), logged_in(world.users.street)
-    token = Token.objects.create(user=worker)
+    token, _key = issue_token(user=worker)
     call_command("end_sessions", "p_worker")
     assert one.get("/").status_code == 302
     assert two.get("/").status_code == 302
     assert other.get("/").status_code == 200
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
     assert Session.objects.count() == 1
 
 
 # --- API tokens ----------------------------------------------------------------------------------
 
 
-def _token_client(token: Token) -> APIClient:
+def _token_client(key: str) -> APIClient:
     client = APIClient(headers={"Accept-Language": "en"})
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
+def _issued(user, *, days_ago: float = 0, device_name: str = "") -> tuple[ApiToken, str]:
+    """A token of `user` issued `days_ago` (with the expiry it had then)."""
+    return issue_token(user=user, device_name=device_name, now=timezone.now() - timedelta(days=days_ago))
+
+
 def test_an_expired_token_is_refused_with_401(world):
-    token = Token.objects.create(user=world.users.worker)
-    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=31))
-    response = _token_client(token).get("/api/v1/users/me/")
+    _token, key = _issued(world.users.worker, days_ago=31)
+    response = _token_client(key).get("/api/v1/users/me/")
     assert response.status_code == 401
     assert "expired" in response.json()["detail"]
     assert response["WWW-Authenticate"] == "Token"
 
 
 def test_a_token_within_its_days_works_and_the_days_come_from_settings(world, settings):
-    token = Token.objects.create(user=world.users.worker)
-    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=29))
-    assert _token_client(token).get("/api/v1/users/me/").status_code == 200
+    _token, key = _issued(world.users.worker, days_ago=29)
+    assert _token_client(key).get("/api/v1/users/me/").status_code == 200
     settings.API_TOKEN_DAYS = 7
-    assert _token_client(token).get("/api/v1/users/me/").status_code == 401
+    assert _token_client(key).get("/api/v1/users/me/").status_code == 401
 
 
 def test_logging_in_again_replaces_an_expired_token(world):
-    token = Token.objects.create(user=world.users.worker)
-    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=31))
+    _token, key = _issued(world.users.worker, days_ago=31)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")  # the stale header does not stand in the way
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")  # the stale header does not stand in the way
     response = client.post("/api/v1/auth/token/", {"username": "p_worker", "password": f.PASSWORD}, format="json")
     assert response.status_code == 200
-    assert response.json()["token"] != token.key
-    assert _token_client(Token.objects.get(user=world.users.worker)).get("/api/v1/users/me/").status_code == 200
+    assert response.json()["token"] != key
+    assert _token_client(response.json()["token"]).get("/api/v1/users/me/").status_code == 200
+    assert ApiToken.objects.filter(user=world.users.worker).count() == 1
 
 
 def test_delete_revokes_the_callers_token(world):
-    token = Token.objects.create(user=world.users.worker)
-    other = Token.objects.create(user=world.users.street)
-    client = _token_client(token)
+    token, key = issue_token(user=world.users.worker, device_name="phone")
+    tablet, _tablet_key = issue_token(user=world.users.worker, device_name="tablet")
+    other, _other_key = issue_token(user=world.users.street)
+    client = _token_client(key)
     assert client.delete("/api/v1/auth/token/").status_code == 204
     assert client.get("/api/v1/users/me/").status_code == 401
-    assert not Token.objects.filter(pk=token.pk).exists()
-    assert Token.objects.filter(pk=other.pk).exists()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert ApiToken.objects.filter(pk__in=[tablet.pk, other.pk]).count() == 2
 
 
 def test_delete_without_credentials_is_401(db):

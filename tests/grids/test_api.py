@@ -43,9 +43,10 @@ def test_token_from_username_and_password_then_authenticates(world):
     assert body["grid_cells"] == [world.cell_a1x.pk]
     assert body["community"] == world.community_a1.pk
 
-    # The same token comes back on a second request: one token per user.
+    # One token per device: a second login from the same (here: unnamed) device replaces the first.
     again = APIClient().post("/api/v1/auth/token/", {"username": "p_worker", "password": f.PASSWORD}, format="json")
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token
+    assert client.get("/api/v1/users/me/").status_code == 401
 
 
 def test_token_with_wrong_password_is_400_naming_the_problem(world):
@@ -414,11 +415,12 @@ def test_filtered_list_adds_one_query_per_checked_choice(world, api_for, django_
 
 
 def test_token_authenticated_list_costs_one_more_query(world, django_assert_num_queries):
-    from rest_framework.authtoken.models import Token
+    from governance.security.devices import issue_token
 
-    token = Token.objects.create(user=world.users.street)
+    _token, key = issue_token(user=world.users.street)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.get("/api/v1/zones/")  # the first use stamps last_used_at; later ones within a minute write nothing
     with django_assert_num_queries(3):  # token + user, count, page
         assert client.get("/api/v1/zones/").status_code == 200
 

@@ -78,7 +78,7 @@ EXPECTED_QUERIES = {
     ("grids:training-list", "street"): 5,
     ("grids:roster", "street"): 6,
     ("grids:cell-map", "street"): 5,
-    ("home", "street"): 14,  # + one aggregate per to-do model (governance.home)
+    ("home", "street"): 15,  # + one aggregate per to-do model (governance.home)
     ("grids:zone-list", "zone_leader"): 4,
     ("grids:community-list", "zone_leader"): 5,
     ("grids:cell-list", "zone_leader"): 6,
@@ -86,7 +86,7 @@ EXPECTED_QUERIES = {
     ("grids:training-list", "zone_leader"): 5,
     ("grids:roster", "zone_leader"): 6,
     ("grids:cell-map", "zone_leader"): 5,
-    ("home", "zone_leader"): 12,
+    ("home", "zone_leader"): 13,
     ("grids:zone-list", "worker"): 4,
     ("grids:community-list", "worker"): 5,
     ("grids:cell-list", "worker"): 6,

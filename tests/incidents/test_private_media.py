@@ -8,9 +8,9 @@ import re
 
 import pytest
 from django.urls import clear_url_caches, reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from governance.security.devices import issue_token
 from tests.incidents.test_pages import png, report
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_api_photo_urls_point_at_the_checked_api_view(world, cats, case, api_for
     assert url == f"http://testserver/api/v1/incidents/{case.pk}/photos/{photo.pk}/"
     assert "/media/" not in str(detail)
     token = APIClient()
-    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users.zone_leader).key}")
+    token.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user=world.users.zone_leader)[1]}")
     served = token.get(url, HTTP_ACCEPT="image/jpeg")
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
     assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"

@@ -59,7 +59,8 @@ def test_geolocation_and_camera_only_on_the_field_pages(world, page_for):
     assert "microphone=()" in intake["Permissions-Policy"]
     queue = page_for(world.users.zone_leader).get(reverse("incidents:queue"))
     assert "geolocation=()" in queue["Permissions-Policy"] and "camera=()" in queue["Permissions-Policy"]
-    assert settings.PERMISSIONS_POLICY_FIELDWORK_URLS == {"incidents:new", "inspections:inspection-form"}
+    assert settings.PERMISSIONS_POLICY_FIELDWORK_URLS == {
+        "incidents:new", "incidents:new-offline", "inspections:inspection-form", "contractors:visit-detail"}
 
 
 def test_the_api_docs_page_runs_its_script_from_a_url_not_inline(world, page_for):

@@ -43,6 +43,9 @@ from inspections.interview_choices import Body
 from inspections.models import SupervisionLetter
 from inspections.services import interviews
 from tests import factories as f
+from tests.governance.assessment.probes import assessment_probes
+from tests.contractors.fixtures import ROUTE_KINDS, firm_objects
+from tests.contractors.fixtures import build as build_contractors
 from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
@@ -107,6 +110,16 @@ ROUTES: dict[str, str] = {
     "meetings:decision-clear": "meeting_item",
     "meetings:print-agenda": "meeting",
     "meetings:print-minutes": "meeting",
+    "assessment:appeal": "appeal",
+    "assessment:appeal-act": "appeal",
+    "assessment:sheet": "sheet",
+    "assessment:line": "sheet_line",
+    "assessment:sheet-comment": "sheet",
+    "assessment:sheet-appeal": "sheet",
+    "assessment:period-publish": "assessment_period",
+    "assessment:period-compute": "assessment_period",
+    "assessment:reward-sheet": "assessment_period",
+    "assessment:scheme": "scheme",
     # --- API -----------------------------------------------------------------------------------
     "api-dashboard-zone": "dashboard_zone",
     "zone-detail": "zone",
@@ -148,6 +161,24 @@ ROUTES: dict[str, str] = {
     "agenda-item-withdraw": "item",
     "meeting-decision-detail": "decision",
     "personal-data": "worker_phone",
+    "api-token-device-detail": "api_token",
+    "account-device-revoke": "api_token",
+    # Open311: public reads (GET only), every write method refused with the spec's 405.
+    "open311:service": "open311_service",
+    "open311:service-format": "open311_service_json",
+    "open311:request": "open311_request",
+    "open311:request-format": "open311_request_json",
+    "open311:token": "open311_token",
+    "open311:token-format": "open311_token_json",
+    "assessment-sheet-detail": "sheet",
+    "assessment-sheet-appeal": "sheet",
+    "assessment-appeal-detail": "appeal",
+    "assessment-appeal-actions": "appeal",
+    "assessment-period-detail": "assessment_period",
+    "assessment-period-publish": "assessment_period",
+    "assessment-scheme-detail": "scheme",
+    # --- contractors (pages and API): the kinds are tests.contractors.fixtures.ROUTE_KINDS' ---
+    **ROUTE_KINDS,
 }
 
 WRITES = ("post", "put", "patch", "delete")
@@ -252,7 +283,35 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
     interview.refresh_from_db()
     interviews.apply_interview_action(interview.pk, actor=u.street, action="hold", params=hold_params(interview))
     interviews.apply_interview_action(interview.pk, actor=u.street, action="commit", params=commit_params())
+    # A device token of the worker (zone B's leader may not revoke it), and an Open311 report on the case.
+    from governance.security.devices import issue_token
+    from incidents.models import Open311Request
+    from incidents.open311.keys import create_client
+
+    api_token, _key = issue_token(user=u.worker, device_name="probe phone")
+    cats.gas.open311_public = True
+    cats.gas.save()
+    open311 = Open311Request.objects.create(incident=case, client=create_client(name="probe client"), token="probe0311",
+                                            submitted_at=timezone.now())
+    assessed = assessment_probes(world)
+    # A firm serving zone A's enterprises, with a visit, a finding and a spot check: zone B's leader sees none of it.
+    firm_kwargs = firm_objects(build_contractors(world, enterprises), "a")
     return SimpleNamespace(
+        **{kind: Probe(outsider_b, kwargs) for kind, kwargs in firm_kwargs.items() if not kind.startswith("_")},
+        api_token=Probe(outsider_b, {"pk": api_token.pk}),
+        open311_service=Probe(outsider_b, {"code": cats.gas.code}),
+        open311_service_json=Probe(outsider_b, {"code": cats.gas.code, "format": "json"}),
+        open311_request=Probe(outsider_b, {"request_id": case.code}),
+        open311_request_json=Probe(outsider_b, {"request_id": case.code, "format": "json"}),
+        open311_token=Probe(outsider_b, {"token": open311.token}),
+        open311_token_json=Probe(outsider_b, {"token": open311.token, "format": "json"}),
+        sheet=Probe(outsider_b, {"pk": assessed.sheet.pk}),
+        sheet_line=Probe(outsider_b, {"pk": assessed.sheet.pk, "key": "valid_report_rate"}),
+        appeal=Probe(outsider_b, {"pk": assessed.appeal.pk}),
+        # Periods and schemes are readable by all staff; their writes are the street office's:
+        # a zone leader gets 404 (pages) like everywhere else.
+        assessment_period=Probe(outsider_b, {"pk": assessed.period.pk}),
+        scheme=Probe(outsider_b, {"pk": assessed.scheme.pk}),
         case=Probe(outsider_b, {"pk": case.pk}),
         case_photo=Probe(outsider_b, {"pk": case.pk, "photo_pk": case.photos.first().pk}),
         enterprise=Probe(outsider_b, {"pk": enterprise.pk}),
@@ -289,7 +348,8 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
 def fingerprint() -> dict[str, str]:
     prints = {}
     for model in apps.get_models():
-        if model._meta.app_label in OUR_APPS and not model._meta.proxy:
+        # The audit trail is meant to grow on refusals (an out-of-scope 404 is recorded).
+        if model._meta.app_label in OUR_APPS and not model._meta.proxy and model._meta.label != "governance.AuditEntry":
             rows = list(model._base_manager.order_by("pk").values_list())
             prints[model._meta.label] = hashlib.sha1(repr(rows).encode()).hexdigest()
     return prints

@@ -93,9 +93,11 @@ def test_every_image_field_is_written_only_through_casework_photos():
     # Each model with an image field is a PhotoBase (rows made by attach_photos) or is listed here
     # with the service that stores it through save_cleaned.
     listed = {("inspections.Inspection", "signature"), ("inspections.RectificationNotice", "service_proof")}
+    listed |= {("contractors.Visit", "signature")}
     # Documents, not photos: a scanned PDF cannot be re-encoded; its type is checked by its first
     # bytes (PDF/JPEG/PNG) and it is served only through the private-file view.
     documents = {("inspections.JointInterview", "commitment_scan")}
+    documents |= {("contractors.Visit", "report"), ("contractors.PensionProof", "document")}
     fields = {
         (model._meta.label, field.name)
         for model in apps.get_models()

@@ -14,7 +14,7 @@ from grids.demo import DEMO_LOGINS
 from grids.models import SubDistrict, User
 
 # The usernames shown, in order. Later apps add their demo logins here (e.g. a contractor).
-LOGINS: list[str] = [*DEMO_LOGINS]
+LOGINS: list[str] = [*DEMO_LOGINS, "contractor1"]
 
 
 def _width(text: str) -> int:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from contractors.demo import seed_contractors
 from governance.management.commands.demo_logins import write_demo_logins
 from governance.meetings.demo import seed_meetings
 from grids.demo import seed_organisation
@@ -38,6 +39,7 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     ("campaigns", seed_campaigns),
     ("hazard rectification", seed_rectification),
     ("joint interviews", seed_interviews),
+    ("safety contractors", seed_contractors),
 ]
 
 

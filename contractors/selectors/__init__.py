@@ -1,0 +1,1 @@
+"""Read models of the contractors app: the scorecard and its drill-downs."""

@@ -1,0 +1,1 @@
+"""Every write of the contractors app, as named verbs."""

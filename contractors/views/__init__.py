@@ -1,0 +1,1 @@
+"""Pages of the contractors app, by area: firms and contracts, plans and visits, scorecards."""

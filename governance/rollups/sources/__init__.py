@@ -1,0 +1,1 @@
+"""The rollup sources: one module per kind of counted object, each registering itself."""

@@ -1,0 +1,92 @@
+"""The row conditions the hazard measures count with (SAFETY.md §8.4), in one place.
+
+`governance.dashboard.hazards` builds its figures from these conditions and the hazard list's
+FilterSet (`inspections.fieldwork_filters.HazardFilter`, page and API) filters with the same ones,
+so a figure and its drill-down list cannot drift apart; tests/governance/test_hazard_measures.py
+proves every figure equals its list on a hand-built data set.
+
+Periods are half-open instants `[lo, hi)` (whole local days). Nothing here reads rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from inspections.choices import RUNNING, HazardStatus, RecheckResult
+from inspections.models import EnterpriseSector, Hazard, Recheck
+
+REPEAT_WINDOW = dt.timedelta(days=365)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the active time zone (Asia/Shanghai)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def between(name: str, lo: dt.datetime, hi: dt.datetime) -> Q:
+    return Q(**{f"{name}__gte": lo, f"{name}__lt": hi})
+
+
+def live() -> Q:
+    """Confirmed (a level was decided) and not voided: what the rates count at all."""
+    return Q(confirmed_at__isnull=False) & ~Q(status=HazardStatus.VOID)
+
+
+def closed_between(lo: dt.datetime, hi: dt.datetime) -> Q:
+    return Q(status=HazardStatus.CLOSED) & between("closed_at", lo, hi)
+
+
+def open_at(lo: dt.datetime) -> Q:
+    """Not closed before `lo` (open then, or closed since)."""
+    return Q(closed_at__isnull=True) | Q(closed_at__gte=lo)
+
+
+def due_for_closing(lo: dt.datetime, hi: dt.datetime) -> Q:
+    """整改率's denominator: open at the start of the period plus confirmed in it, less the voided."""
+    return live() & Q(confirmed_at__lt=hi) & open_at(lo)
+
+
+def overdue(now: dt.datetime) -> Q:
+    """Under a running deadline that has passed (the rectification list's "overdue" queue)."""
+    return Q(status__in=RUNNING, due_at__lte=now)
+
+
+def with_sector(code: str) -> Q:
+    return Q(Exists(EnterpriseSector.objects.filter(enterprise_id=OuterRef("enterprise_id"), code=code)))
+
+
+# --- the first recheck (复查一次通过率) -----------------------------------------------------------
+
+def _first_recheck(field: str) -> Subquery:
+    decided = Recheck.objects.filter(hazard=OuterRef("pk")).exclude(result=RecheckResult.PENDING)
+    return Subquery(decided.order_by("decided_at", "pk").values(field)[:1])
+
+
+def with_first_recheck(hazards: QuerySet) -> QuerySet:
+    """`first_recheck_at` and `first_recheck_result`: the hazard's first decided recheck."""
+    return hazards.annotate(first_recheck_at=_first_recheck("decided_at"), first_recheck_result=_first_recheck("result"))
+
+
+def first_recheck_between(lo: dt.datetime, hi: dt.datetime) -> Q:
+    """(on `with_first_recheck` rows) the first recheck was decided in the period."""
+    return between("first_recheck_at", lo, hi)
+
+
+def first_recheck_passed() -> Q:
+    return Q(first_recheck_result=RecheckResult.PASSED)
+
+
+# --- repeat hazards (重复隐患率) ------------------------------------------------------------------
+
+def repeat() -> Q:
+    """The same enterprise and checklist item as a hazard closed in the 12 months before this one was
+    recorded (SAFETY.md §8.4). Hazards without a checklist item are never repeats."""
+    earlier = Hazard.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), item_id=OuterRef("item_id"), status=HazardStatus.CLOSED,
+        closed_at__lt=OuterRef("recorded_at"),
+        closed_at__gte=ExpressionWrapper(OuterRef("recorded_at") - REPEAT_WINDOW, output_field=DateTimeField()),
+    )
+    return Q(item_id__isnull=False) & Q(Exists(earlier))
