@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from governance.audit import admin as audit_admin  # noqa: F401
 from governance.meetings import admin as meetings_admin  # noqa: F401
 from governance.operations import admin as operations_admin  # noqa: F401
 from governance.security import admin as security_admin  # noqa: F401

@@ -50,6 +50,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    request.audit_reason = f"csrf: {reason}"[:200]  # the audit trail's record of this 403 (governance.audit.middleware)
     return _page(request, 403, _("The form had expired"), _(
         "The page was open too long or you were logged out meanwhile, so it was not sent. Go back, reload the page and send it again."
     ))

@@ -233,6 +233,15 @@ CELERY_BEAT_SCHEDULE["compute-assessment-scores"] = {
 }
 CELERY_BEAT_SCHEDULE["sweep-appeals"] = {"task": "governance.tasks.sweep_appeals", "schedule": 300.0}
 
+# The security audit trail (governance.audit): kept AUDIT_RETENTION_DAYS, never fewer than 180
+# (Cybersecurity Law art. 21: six months); beat deletes older entries nightly.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 200, minimum=180)
+CELERY_BEAT_SCHEDULE["purge-audit-trail"] = {"task": "governance.audit.tasks.purge_audit_trail", "schedule": crontab(hour=3, minute=45)}
+# Records every 403 (those of the middlewares after it too) and keeps the request for the audit
+# trail's receivers: right after authentication.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "governance.audit.middleware.AuditMiddleware")
+
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

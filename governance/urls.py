@@ -21,6 +21,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("dashboard/", include("governance.dashboard.urls")),
     path("meetings/", include("governance.meetings.urls")),
+    path("audit/", include("governance.audit.urls")),
     path("assessment/", include("governance.assessment.urls")),
     path("api/v1/", include("governance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -25,6 +25,7 @@ from casework.files import private_file_response
 from casework.http import forbid, refusal_message, refused_body
 from casework.once import create_once
 from casework.photos import MAX_PHOTOS
+from casework.audit import note_out_of_scope, record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from grids.access import get_visible_or_404
 from grids.choices import Role
@@ -345,10 +346,12 @@ def export(request):
         messages.error(request, _("Correct the filter before exporting."))
         return redirect(back)
     queryset = filterset.qs
-    if queryset.count() > exports.EXPORT_LIMIT:
+    rows = queryset.count()
+    if rows > exports.EXPORT_LIMIT:
         messages.error(request, _("More than %(n)s cases: narrow the filter to export.") % {"n": exports.EXPORT_LIMIT})
         return redirect(back)
     response = HttpResponse(exports.export_cases(queryset, exported_by=request.user), content_type=XLSX)
+    record_export(request, "incidents", rows=rows)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     return response
 
@@ -397,7 +400,10 @@ def _action_forms(request, incident, failed: tuple[str, object] | None = None) -
 
 
 def _render_case(request, pk: int, *, failed=None, status: int = 200):
-    incident = get_object_or_404(selectors.case_detail(request.user), pk=pk)
+    incident = selectors.case_detail(request.user).filter(pk=pk).first()
+    if incident is None:
+        note_out_of_scope(Incident, request, pk=pk)  # an existing case out of scope goes to the audit trail
+        raise Http404
     photos = list(incident.photos.all())
     by_kind = [(label, [p for p in photos if p.kind == kind]) for kind, label in PhotoKind.choices]
     context = {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
 from casework.once import create_once
+from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE
 from grids.access import get_visible_or_404
 from grids.listing import FilteredListView
@@ -86,6 +87,7 @@ def campaign_act(request, pk: int):
 def campaign_ledger_export(request, pk: int):
     campaign = _campaign(request, pk)
     response = HttpResponse(campaign_ledger(campaign, user=request.user), content_type=CONTENT_TYPE)
+    record_export(request, "campaign_ledger", rows=None, target=campaign)
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.xlsx"'
     return response
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.errors import Forbidden
+from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE
 from grids.access import get_visible_or_404
 from grids.listing import FilteredListView
@@ -67,10 +68,12 @@ def enterprise_export(request):
     if not filterset.is_valid():
         messages.error(request, _("Correct the filter before exporting."))
         return redirect(back)
-    if filterset.qs.count() > EXPORT_LIMIT:
+    rows = filterset.qs.count()
+    if rows > EXPORT_LIMIT:
         messages.error(request, _("More than %(n)s enterprises: narrow the filter to export.") % {"n": EXPORT_LIMIT})
         return redirect(back)
     response = HttpResponse(services.export_enterprises(filterset.qs, user=request.user), content_type=CONTENT_TYPE)
+    record_export(request, "enterprises", rows=rows)
     response["Content-Disposition"] = 'attachment; filename="enterprises.xlsx"'
     return response
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.dashboard import exports as dashboard_exports
 from governance.dashboard import hazards as hazard_measures
@@ -96,5 +97,7 @@ def export(request, zone_id: int | None = None):
         return HttpResponse(" ".join(m for messages in errors.values() for m in messages), status=400, content_type="text/plain")
     report = dashboard_report(request.user, scope, period)
     response = HttpResponse(dashboard_exports.export_report(report, exported_by=request.user), content_type=XLSX)
+    record_export(request, "dashboard", rows=None, scope=str(report["scope"]["key"]),
+                  period=[str(period.start), str(period.end)])
     response["Content-Disposition"] = f'attachment; filename="{dashboard_exports.filename(report)}"'
     return response

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
 from casework.once import create_once
+from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.meetings import exports as meetings_exports
 from governance.meetings import forms, selectors, services, subjects
@@ -344,7 +345,9 @@ class DecisionListView(FilteredListView):
 @login_required
 @require_GET
 def decision_export(request):
-    content = meetings_exports.export_decisions(selectors.decision_list(request.user), exported_by=request.user)
+    decisions = selectors.decision_list(request.user)
+    content = meetings_exports.export_decisions(decisions, exported_by=request.user)
+    record_export(request, "meeting_decisions", rows=decisions.count())
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{meetings_exports.ledger_filename()}"'
     return response

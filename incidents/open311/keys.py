@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from casework import audit
 from casework.keys import key_hash, new_key
 from grids.choices import Role
 from incidents.models import Open311Client, Open311Key
@@ -46,6 +47,7 @@ def issue_key(*, client: Open311Client, actor=None, now: datetime | None = None)
     key = Open311Key.objects.create(
         client=client, key_hash=key_hash(raw), prefix=raw[:8], created_at=now or timezone.now(), created_by=actor,
     )
+    audit.record("api_key_issued", actor=actor, target=key, client=client.name, prefix=key.prefix)
     return key, raw
 
 
@@ -56,6 +58,7 @@ def revoke_key(*, key: Open311Key, actor=None, now: datetime | None = None) -> O
     if locked.revoked_at is None:
         locked.revoked_at = now or timezone.now()
         locked.save(update_fields=["revoked_at"])
+        audit.record("api_key_revoked", actor=actor, target=locked, client=locked.client.name, prefix=locked.prefix)
     return locked
 
 
