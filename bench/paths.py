@@ -105,7 +105,8 @@ class CaseMaker(Simulator):
             str(cell.zone_id), c.severity, c.source, str(c.reporter), f.null, c.status, c.resume_status, f.num(c.dept),
             f.num(c.assignee), c.result, c.stage, f.ts(c.due), f.ts(c.warn), f.num(c.paused), str(c.esc), f.flag(c.ext_pending),
             str(c.returns), str(c.reworks), str(c.extensions), f.ts(c.reported), f.ts(c.registered), f.ts(c.closed),
-            f.ts(c.updated), f.null, f.null, f.null, f.null,  # no phone accuracy, intake token, idempotency key or observed time: generated, not filed
+            # No phone accuracy, intake token, idempotency key or observed time: generated, not filed.
+            f.ts(c.updated), f.null, f.null, f.null, f.null,
         )
 
     def leaders_of(self, zone_id: int) -> list[int]:

@@ -3,8 +3,8 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from governance.assessment import api as assessment_api
 from contractors import api as contractors_api
+from governance.assessment import api as assessment_api
 from governance.dashboard.api import DashboardAPIView
 from governance.meetings import api as meetings_api
 from governance.security import tokens as security_tokens

@@ -39,6 +39,8 @@ def remove_expired_personal_data() -> int:
 
 
 from governance.audit.tasks import purge_audit_trail  # noqa: E402,F401  (autodiscovery finds the app's tasks module only)
+
+
 @shared_task(ignore_result=True)
 def compute_assessment_scores() -> int:
     """Beat runs this nightly: the provisional scores of the current month, quarter, half-year

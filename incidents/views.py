@@ -21,11 +21,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.audit import note_out_of_scope, record_export
 from casework.files import private_file_response
 from casework.http import forbid, refusal_message, refused_body
 from casework.once import create_once
 from casework.photos import MAX_PHOTOS
-from casework.audit import note_out_of_scope, record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from grids.access import get_visible_or_404
 from grids.choices import Role

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework.audit import record_export
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
 from casework.once import create_once
-from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE
 from grids.access import get_visible_or_404
 from grids.listing import FilteredListView

@@ -6,12 +6,13 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.filters import StrictBooleanFilter
 from grids.models import Department
+from inspections import measures
 from inspections.choices import (
     CampaignPhase,
     CampaignTheme,
@@ -24,7 +25,6 @@ from inspections.choices import (
     RecheckResult,
     Sector,
 )
-from inspections import measures
 from inspections.filters import _cells, _communities, _zones
 from inspections.models import Campaign, CampaignTarget, Enterprise, Hazard, Inspection
 

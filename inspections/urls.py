@@ -3,9 +3,8 @@ from django.urls import path
 from inspections import campaign_views as campaigns
 from inspections import fieldwork_views as fieldwork
 from inspections import interview_views as interviews
-from inspections import ledger_views
+from inspections import ledger_views, views
 from inspections import rectification_views as rectification
-from inspections import views
 
 app_name = "inspections"
 urlpatterns = [

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.errors import Forbidden
 from casework.audit import record_export
+from casework.errors import Forbidden
 from casework.spreadsheets import CONTENT_TYPE
 from grids.access import get_visible_or_404
 from grids.listing import FilteredListView

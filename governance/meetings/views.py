@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.audit import record_export
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
 from casework.once import create_once
-from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.meetings import exports as meetings_exports
 from governance.meetings import forms, selectors, services, subjects

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from casework import audit as door
@@ -145,8 +144,8 @@ def test_the_meeting_ledger_and_dashboard_exports_are_recorded(world, make_case,
 
 
 def test_the_enterprise_export_is_recorded(world, page_for):
-    from tests.inspections.conftest import enterprise_data
     from inspections import services
+    from tests.inspections.conftest import enterprise_data
 
     services.register_enterprise(actor=world.users.street, **enterprise_data(1, "a1x", responsible_departments=[]))
     assert page_for(world.users.street).get(reverse("inspections:enterprise-export")).status_code == 200

@@ -56,7 +56,8 @@ def test_meeting_pages_are_scoped(world, make_case, page_for):
 @pytest.mark.parametrize(
     ("route", "persona", "queries"),
     [
-        ("meetings:list", "street", 4), ("meetings:list", "urban", 5),  # urban: the nav reads its department (contractors entry for the safety office)
+        # urban: the nav reads its department (the contractors entry is the safety office's).
+        ("meetings:list", "street", 4), ("meetings:list", "urban", 5),
         # A department user's page also reads their department's name.
         ("meetings:decisions", "street", 5), ("meetings:decisions", "urban", 6), ("meetings:decisions", "safety", 6),
     ],

@@ -43,9 +43,9 @@ from inspections.interview_choices import Body
 from inspections.models import SupervisionLetter
 from inspections.services import interviews
 from tests import factories as f
-from tests.governance.assessment.probes import assessment_probes
 from tests.contractors.fixtures import ROUTE_KINDS, firm_objects
 from tests.contractors.fixtures import build as build_contractors
+from tests.governance.assessment.probes import assessment_probes
 from tests.incidents import factories as cf
 from tests.inspections.campaign_fixtures import campaign_data
 from tests.inspections.conftest import checklist, enterprises, make_hazard, make_inspection  # noqa: F401  (fixtures)
