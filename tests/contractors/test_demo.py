@@ -17,8 +17,10 @@ from inspections.demo import seed_enterprises, seed_inspection_library
 pytestmark = pytest.mark.django_db
 
 
-def test_the_step_comes_last():
-    assert [name for name, _ in SEED_STEPS][-1] == "safety contractors"
+def test_the_step_comes_after_the_hazards_and_before_the_interviews():
+    # The interview step summons enterprises over the major hazards the contractors' visits find.
+    names = [name for name, _ in SEED_STEPS]
+    assert names.index("hazard rectification") < names.index("safety contractors") < names.index("joint interviews")
 
 
 def test_the_demo_firms_plans_visits_and_the_miss(settings, tmp_path):
