@@ -338,7 +338,8 @@ class SafetyMaker:
                 f.text(rng.choice(_DESCRIPTIONS)), str(department), str(days), str(cell.id), str(cell.community_id),
                 str(cell.zone_id), str(reporter), f.ts(recorded), f.ts(confirmed_at),
                 str(rng.choice(safety_users)) if confirmed else f.null, f.ts(updated), f.null, mode, f.ts(first_due), f.ts(red),
-                str(extensions), str(missed), str(1 if status == "closed" and rng.random() < 0.05 else 0), f.ts(recheck_due), f.null, f.null, f.null,
+                str(extensions), str(missed), str(1 if status == "closed" and rng.random() < 0.05 else 0), f.ts(recheck_due),
+                f.null, f.null, f.null,
                 f.flag(mode == "halt"), f.ts(supervised), f.null, "0", f.ts(completed), f.ts(closed), f.flag(on_time), "0",
                 stage or "", f.ts(due), f.ts(warn), f.null, str(escalation),
             ))

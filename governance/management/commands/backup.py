@@ -12,7 +12,10 @@ from governance.backups.services import create_backup
 
 
 class Command(BaseCommand):
-    help = "Back up the database (pg_dump, custom format; SQLite: its online backup) and the media files, with a manifest of SHA-256 checksums."
+    help = (
+        "Back up the database (pg_dump, custom format; SQLite: its online backup) and the media files, "
+        "with a manifest of SHA-256 checksums."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "backups"),
