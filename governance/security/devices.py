@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import parsers
-from casework.keys import key_hash, new_key
+from casework.keys import key_hash, new_key, stamp_last_used
 from governance.security.models import ApiToken
 
-STAMP_EVERY = timedelta(minutes=1)
 DEVICE_NAME_LENGTH = 80
 
 
@@ -75,9 +74,8 @@ def authenticate_token(raw: str, *, now: datetime | None = None) -> ApiToken | N
     if token is None:
         return None
     now = now or timezone.now()
-    if not is_expired(token, now) and (token.last_used_at is None or now - token.last_used_at >= STAMP_EVERY):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    if not is_expired(token, now):
+        stamp_last_used(token, now)
     return token
 
 

@@ -3,7 +3,7 @@ rate-limited. `issue_key` and `revoke_key` are the only code that creates or rev
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -14,12 +14,10 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from casework import audit
-from casework.keys import key_hash, new_key
+from casework.keys import key_hash, new_key, stamp_last_used
 from grids.choices import Role
 from incidents.models import Open311Client, Open311Key
 
-# last_used_at is written at most this often, not on every report.
-STAMP_EVERY = timedelta(minutes=1)
 RATE_WINDOW_SECONDS = 3600
 
 
@@ -73,10 +71,7 @@ def authenticate_key(raw: str, *, now: datetime | None = None) -> Open311Key | N
         .first()
     )
     if key is not None:
-        now = now or timezone.now()
-        if key.last_used_at is None or now - key.last_used_at >= STAMP_EVERY:
-            Open311Key.objects.filter(pk=key.pk).update(last_used_at=now)
-            key.last_used_at = now
+        stamp_last_used(key, now or timezone.now())
     return key
 
 
