@@ -33,7 +33,8 @@ ROWS = [
     ("case_page", "Case page (zone leader, different cases)"),
     ("api_list", "API list ?open=true&overdue=true (zone leader)"),
     ("api_list_street", "API list ?category=…&reported_after=… (street)"),
-    ("intake", "Intake POST /api/v1/incidents/ (latency)"),
+    ("intake", "Intake POST /api/v1/incidents/, phones (client-side)"),
+    ("intake_keepalive", "Intake, kept-alive sessions, JSON only (earlier)"),
     ("hazard_list_street", "Hazard list, default filters (street office)"),
     ("hazard_list_zone", "Hazard list, default filters (zone leader)"),
     ("enterprise_page_street", "Enterprise page 一企一档 (street office)"),
@@ -84,9 +85,13 @@ def print_report(result: dict) -> None:
         row = scenarios.get(key)
         if row and row.get("n"):
             print(f"{label:<52}{row['median_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['max_ms']:>9.1f}")
-    if intake := scenarios.get("intake"):
-        print(f"{'Intake throughput':<52}{intake['cases_per_s']:>9.1f} cases/s ({intake['cases']} cases, "
-              f"concurrency {intake['concurrency']})")
+    if (server := (scenarios.get("intake") or {}).get("server")) and server.get("n"):
+        print(f"{'Intake, phones, as gunicorn timed it (server-side)':<52}{server['median_ms']:>9.1f}{server['p95_ms']:>9.1f}"
+              f"{server['max_ms']:>9.1f}")
+    for key, label in (("intake", "Intake throughput, phones"), ("intake_keepalive", "Intake throughput, kept-alive (earlier)")):
+        if intake := scenarios.get(key):
+            print(f"{label:<52}{intake['cases_per_s']:>9.1f} cases/s ({intake['cases']} cases, "
+                  f"concurrency {intake['concurrency']})")
     if sweep := scenarios.get("sweep"):
         print(f"{'Escalation sweep (median of 3)':<52}{sweep['seconds']:>9.2f} s  ({sweep['cases_due']:,} due; moved {sweep['moved']})")
     if agenda := scenarios.get("agenda"):

@@ -5,7 +5,9 @@ postgres://postgres@127.0.0.1:5432/), migrates it and fills it with bench.genera
 not hold N generated cases yet, collects static files, starts gunicorn (DEBUG=0, Redis db 5,
 127.0.0.1 on a free port), logs in as the demo personas through the login form and measures,
 after a warm-up, the median and p95 latency of the pages people wait on and the intake
-throughput at concurrency 8; then, with gunicorn stopped, times the escalation sweep with 10,000
+throughput at concurrency 8 — twice: as phones file (bench.phone: a token each, a new connection
+per report, 30 % with a ~200 KB photo; client-side and gunicorn's own figure) and, for comparison,
+as the earlier bench did (kept-alive browser sessions, JSON only); then, with gunicorn stopped, times the escalation sweep with 10,000
 cases coming due and the weekly agenda preparation in-process. Prints a table and writes
 bench/results/<N>.json. Gunicorn is always stopped, also on errors and Ctrl-C.
 """
@@ -22,9 +24,11 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.client import BenchError, Client, summary
+from bench.phone import phone_intake
 from bench.report import compare, print_report
 from bench.server import ROOT, children, gunicorn, memory, run_manage
 
@@ -43,6 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread workers)")
     parser.add_argument("--intake", type=int, default=400, help="cases filed through the API (default 400)")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--photo-share", type=float, default=0.3, help="share of intake reports with a ~200 KB photo")
     parser.add_argument("--due", type=int, default=10_000, help="cases coming due for the sweep (default 10,000)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="generator processes")
@@ -133,9 +138,10 @@ def timed_pages(client: Client, paths: list[str], *, n: int, warmup: int, marker
     return summary(seconds)
 
 
-def intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: int) -> dict:
-    """POST /api/v1/incidents/ from `concurrency` logged-in grid workers at once; cases/s over the
-    timed part (after two untimed cases each)."""
+def intake_keepalive(port: int, reporters: list[dict], payloads: list[dict], concurrency: int) -> dict:
+    """The earlier, kinder intake: POST /api/v1/incidents/ from `concurrency` browser sessions at
+    once, JSON only, each on one kept-alive connection; cases/s over the timed part (after two
+    untimed cases each). Kept beside bench.phone's honest figure to show the difference."""
     clients = []
     for k in range(concurrency):
         person = reporters[k % len(reporters)]
@@ -181,12 +187,17 @@ def intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: 
 
 
 def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict],
-                   safety: dict) -> dict:
+                   safety: dict, access_log: Path | None = None) -> dict:
     wanted = set(args.only.split(","))
     results = page_scenarios(args, port, cases, people, queries, safety) if wanted & {"pages", "safety"} else {}
     if "intake" in args.only:
-        print(f"  intake through the API, concurrency {args.concurrency} …", flush=True)
-        results["intake"] = intake(port, people["reporters"], payloads, args.concurrency)
+        print(f"  intake as phones do it (token, new connection each, {args.photo_share:.0%} with a photo), "
+              f"concurrency {args.concurrency} …", flush=True)
+        results["intake"] = phone_intake(port, people["reporters"], payloads, args.concurrency, password=DEMO_PASSWORD,
+                                         access_log=access_log, photo_share=args.photo_share, seed=args.seed)
+        print(f"  intake through kept-alive sessions, JSON only (the earlier figure), concurrency {args.concurrency} …",
+              flush=True)
+        results["intake_keepalive"] = intake_keepalive(port, people["reporters"], payloads, args.concurrency)
     return results
 
 
@@ -293,10 +304,10 @@ def run(args) -> dict:
           flush=True)
     log = ROOT / "var" / "bench" / f"gunicorn-{args.incidents}.log"
     served = {**env, "BENCH_PATCHES": ",".join(args.patch)}
-    with extra_indexes("indexes" in args.patch), gunicorn(served, workers=args.workers, threads=args.threads, log=log) as (
-        port, master,
-    ):
-        scenarios = http_scenarios(args, port, people, cases, queries, payloads, safety)
+    access_log = ROOT / "var" / "bench" / f"gunicorn-access-{args.incidents}.log"
+    with extra_indexes("indexes" in args.patch), gunicorn(served, workers=args.workers, threads=args.threads, log=log,
+                                                          access_log=access_log) as (port, master):
+        scenarios = http_scenarios(args, port, people, cases, queries, payloads, safety, access_log)
         workers = {pid: memory(pid) for pid in children(master)}
     load_after = os.getloadavg()
     if "sweep" in args.only:

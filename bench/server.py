@@ -54,8 +54,9 @@ def memory(pid: int) -> dict[str, int]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, workers: int, threads: int, log: Path):
-    """Start gunicorn, wait until it answers, yield (port, master pid); always stop it."""
+def gunicorn(env: dict[str, str], *, workers: int, threads: int, log: Path, access_log: Path | None = None):
+    """Start gunicorn, wait until it answers, yield (port, master pid); always stop it. With
+    `access_log`, gunicorn writes each request's own duration there (bench.phone reads it)."""
     port = free_port()
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "governance.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -64,6 +65,12 @@ def gunicorn(env: dict[str, str], *, workers: int, threads: int, log: Path):
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
+    if access_log is not None:
+        from bench.phone import ACCESS_LOG_FORMAT
+
+        access_log.parent.mkdir(parents=True, exist_ok=True)
+        access_log.write_bytes(b"")
+        command += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = open(log, "w")  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
