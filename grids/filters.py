@@ -1,6 +1,9 @@
 """One FilterSet per listed model, used by both the pages and the API."""
 
+import datetime as dt
+
 import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +28,22 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", [("true", _("Yes")), ("false", _("No"))])
         kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
+# The days a date filter accepts: a record cannot fall outside them, and a day near date.max would
+# overflow when a filter turns "until that day" into "before the next day's start".
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+class DayFilter(django_filters.DateFilter):
+    """A date, between 2000 and 2100; anything else is a form error (HTTP 400), never a 500."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [
+            MinValueValidator(FIRST_DAY, message=_("Enter a date in 2000 or later.")),
+            MaxValueValidator(LAST_DAY, message=_("Enter a date in 2100 or earlier.")),
+        ])
         super().__init__(*args, **kwargs)
 
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.filters import StrictBooleanFilter
+from grids.filters import DayFilter, StrictBooleanFilter
 from grids.models import Community, Department, GridCell
 from incidents.choices import OPEN_STATUSES, Escalation, EventKind, Severity, Stage, Status
 from incidents.models import Category, Incident, IncidentEvent, StageDeadline
@@ -43,17 +43,17 @@ class IncidentFilter(django_filters.FilterSet):
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
     escalation = django_filters.ChoiceFilter(choices=Escalation.choices, label=_("Supervision"))
     # Local-midnight bounds (not a date cast of the column), so the reported_at index serves them.
-    reported_after = django_filters.DateFilter(method="filter_day_from", field_name="reported_at", label=_("Reported from"))
-    reported_before = django_filters.DateFilter(method="filter_day_until", field_name="reported_at", label=_("Reported until"))
+    reported_after = DayFilter(method="filter_day_from", field_name="reported_at", label=_("Reported from"))
+    reported_before = DayFilter(method="filter_day_until", field_name="reported_at", label=_("Reported until"))
     zone = django_filters.NumberFilter(field_name="zone_id", label=_("Zone"))
     mine = StrictBooleanFilter(method="filter_mine", label=_("Reported by me"))
     # The dashboard's drill-downs (governance.dashboard.selectors): each figure links to the list
     # of exactly the cases it counts, so these say the same things its aggregates say. Dates are
     # whole local days, bounded by local midnights so that the range can use an index.
-    registered_after = django_filters.DateFilter(method="filter_day_from", field_name="registered_at", label=_("Registered from"))
-    registered_before = django_filters.DateFilter(method="filter_day_until", field_name="registered_at", label=_("Registered until"))
-    closed_after = django_filters.DateFilter(method="filter_day_from", field_name="closed_at", label=_("Closed from"))
-    closed_before = django_filters.DateFilter(method="filter_day_until", field_name="closed_at", label=_("Closed until"))
+    registered_after = DayFilter(method="filter_day_from", field_name="registered_at", label=_("Registered from"))
+    registered_before = DayFilter(method="filter_day_until", field_name="registered_at", label=_("Registered until"))
+    closed_after = DayFilter(method="filter_day_from", field_name="closed_at", label=_("Closed from"))
+    closed_before = DayFilter(method="filter_day_until", field_name="closed_at", label=_("Closed until"))
     status_not = django_filters.MultipleChoiceFilter(
         field_name="status", choices=Status.choices, exclude=True, label=_("Status is not")
     )
@@ -63,12 +63,12 @@ class IncidentFilter(django_filters.FilterSet):
     extended = StrictBooleanFilter(field_name="extension_count", method="filter_positive", label=_("Extended"))
     reporter = django_filters.NumberFilter(field_name="reporter_id", label=_("Reporter"))
     event = django_filters.MultipleChoiceFilter(choices=EventKind.choices, method="filter_event", label=_("Timeline event"))
-    event_after = django_filters.DateFilter(method="qualify_event", label=_("Event from"))
-    event_before = django_filters.DateFilter(method="qualify_event", label=_("Event until"))
+    event_after = DayFilter(method="qualify_event", label=_("Event from"))
+    event_before = DayFilter(method="qualify_event", label=_("Event until"))
     # The homes' to-do links (incidents.todo): each says what its count says.
     due_soon = StrictBooleanFilter(method="filter_due_soon", label=_("Due soon (warning time passed)"))
-    due_after = django_filters.DateFilter(method="filter_day_from", field_name="due_at", label=_("Due from"))
-    due_before = django_filters.DateFilter(method="filter_day_until", field_name="due_at", label=_("Due until"))
+    due_after = DayFilter(method="filter_day_from", field_name="due_at", label=_("Due from"))
+    due_before = DayFilter(method="filter_day_until", field_name="due_at", label=_("Due until"))
     extension_pending = StrictBooleanFilter(field_name="extension_pending", label=_("Extension requested"))
     my_cells = StrictBooleanFilter(method="filter_my_cells", label=_("In my grid cells"))
 

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.filters import StrictBooleanFilter
+from grids.filters import DayFilter, StrictBooleanFilter
 from grids.models import Department
 from inspections import measures
 from inspections.choices import (
@@ -107,23 +107,23 @@ class HazardFilter(django_filters.FilterSet):
     status_not = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, exclude=True, field_name="status",
                                                      label=_("Status is not"), widget=forms.MultipleHiddenInput)
     live = StrictBooleanFilter(method="filter_live", label=_("Confirmed, not void"), widget=forms.HiddenInput)
-    recorded_from = django_filters.DateFilter(method="day_from", field_name="recorded_at", widget=forms.HiddenInput)
-    recorded_until = django_filters.DateFilter(method="day_until", field_name="recorded_at", widget=forms.HiddenInput)
-    confirmed_from = django_filters.DateFilter(method="day_from", field_name="confirmed_at", widget=forms.HiddenInput)
-    confirmed_until = django_filters.DateFilter(method="day_until", field_name="confirmed_at", widget=forms.HiddenInput)
-    closed_from = django_filters.DateFilter(method="day_from", field_name="closed_at", widget=forms.HiddenInput)
-    closed_until = django_filters.DateFilter(method="day_until", field_name="closed_at", widget=forms.HiddenInput)
-    first_due_from = django_filters.DateFilter(method="day_from", field_name="first_due_at", widget=forms.HiddenInput)
-    first_due_until = django_filters.DateFilter(method="day_until", field_name="first_due_at", widget=forms.HiddenInput)
-    supervised_until = django_filters.DateFilter(method="day_until", field_name="supervised_at", widget=forms.HiddenInput)
-    open_on = django_filters.DateFilter(method="filter_open_on", label=_("Open on"), widget=forms.HiddenInput)
+    recorded_from = DayFilter(method="day_from", field_name="recorded_at", widget=forms.HiddenInput)
+    recorded_until = DayFilter(method="day_until", field_name="recorded_at", widget=forms.HiddenInput)
+    confirmed_from = DayFilter(method="day_from", field_name="confirmed_at", widget=forms.HiddenInput)
+    confirmed_until = DayFilter(method="day_until", field_name="confirmed_at", widget=forms.HiddenInput)
+    closed_from = DayFilter(method="day_from", field_name="closed_at", widget=forms.HiddenInput)
+    closed_until = DayFilter(method="day_until", field_name="closed_at", widget=forms.HiddenInput)
+    first_due_from = DayFilter(method="day_from", field_name="first_due_at", widget=forms.HiddenInput)
+    first_due_until = DayFilter(method="day_until", field_name="first_due_at", widget=forms.HiddenInput)
+    supervised_until = DayFilter(method="day_until", field_name="supervised_at", widget=forms.HiddenInput)
+    open_on = DayFilter(method="filter_open_on", label=_("Open on"), widget=forms.HiddenInput)
     on_time = StrictBooleanFilter(field_name="closed_on_time", label=_("Closed on time"), widget=forms.HiddenInput)
     noticed = StrictBooleanFilter(field_name="notice", lookup_expr="isnull", exclude=True, label=_("Under a notice"),
                                   widget=forms.HiddenInput)
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"), widget=forms.HiddenInput)
     repeat = StrictBooleanFilter(method="filter_repeat", label=_("Repeat hazard"), widget=forms.HiddenInput)
-    first_recheck_from = django_filters.DateFilter(method="filter_first_recheck", widget=forms.HiddenInput)
-    first_recheck_until = django_filters.DateFilter(method="filter_first_recheck", widget=forms.HiddenInput)
+    first_recheck_from = DayFilter(method="filter_first_recheck", widget=forms.HiddenInput)
+    first_recheck_until = DayFilter(method="filter_first_recheck", widget=forms.HiddenInput)
     first_recheck = django_filters.ChoiceFilter(choices=[c for c in RecheckResult.choices if c[0]], method="filter_first_recheck",
                                                 label=_("First recheck"), widget=forms.HiddenInput)
 
@@ -187,9 +187,9 @@ class CampaignFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(choices=CampaignTheme.choices, label=_("Theme"))
     phase = django_filters.MultipleChoiceFilter(choices=CampaignPhase.choices, label=_("Phase"))
     zone = django_filters.ModelChoiceFilter(field_name="zones", queryset=_zones, method="filter_zone", label=_("Zone"))
-    running_on = django_filters.DateFilter(method="filter_running_on", label=_("Running on"))
-    starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label=_("Starts from"))
-    starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lt", label=_("Starts before"))
+    running_on = DayFilter(method="filter_running_on", label=_("Running on"))
+    starts_after = DayFilter(field_name="starts_on", lookup_expr="gte", label=_("Starts from"))
+    starts_before = DayFilter(field_name="starts_on", lookup_expr="lt", label=_("Starts before"))
 
     class Meta:
         model = Campaign

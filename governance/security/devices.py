@@ -41,7 +41,10 @@ def issue_token(*, user, device_name: str = "", now: datetime | None = None) -> 
     which is shown once and never stored."""
     device_name = clean_device_name(device_name)
     now = now or timezone.now()
-    old = ApiToken.objects.select_for_update().filter(user=user, device_name=device_name).first()
+    # Two logins from one device at once (a phone retrying on a weak link) queue on the user's row:
+    # locking the old token alone would not stop both from inserting the device's new token.
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    old = ApiToken.objects.filter(user=user, device_name=device_name).first()
     if old is not None:
         revoke_token(token=old, actor=user, reason="replaced")
     raw = new_key()

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from grids.filters import FIRST_DAY, LAST_DAY
 from incidents.models import Open311Request
 from incidents.open311 import formats, public
 from incidents.open311.formats import errors, render
@@ -88,9 +89,14 @@ def _when(request, name: str):
     raw = (request.GET.get(name) or "").strip()
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+"))  # a "+" left unescaped in a query string reads as a space
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))  # a "+" left unescaped in a query string reads as a space
+    except ValueError:  # well formed but not a date, e.g. month 13
+        value = None
     if value is None or timezone.is_naive(value):
         raise ValidationError(_("%(name)s must be a W3C datetime with its offset, e.g. 2026-01-01T00:00:00+08:00.") % {"name": name})
+    if not FIRST_DAY <= value.date() <= LAST_DAY:  # the 90-day span around it must stay a datetime
+        raise ValidationError(_("%(name)s must fall between 2000 and 2100.") % {"name": name})
     return value
 
 

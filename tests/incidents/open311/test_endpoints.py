@@ -255,6 +255,9 @@ def test_get_requests_filters_as_the_spec_says(http, world, public_cats, fmt):
     ("start_date=2026-01-01T00:00:00", "start_date must be a W3C datetime with its offset, e.g. 2026-01-01T00:00:00+08:00."),
     ("end_date=yesterday", "end_date must be a W3C datetime with its offset, e.g. 2026-01-01T00:00:00+08:00."),
     ("status=fixed", "status may be open or closed."),
+    ("start_date=2026-13-01T00:00:00%2B08:00", "start_date must be a W3C datetime with its offset, e.g. 2026-01-01T00:00:00+08:00."),
+    ("start_date=9999-12-30T00:00:00%2B08:00", "start_date must fall between 2000 and 2100."),
+    ("end_date=0001-01-02T00:00:00%2B08:00", "end_date must fall between 2000 and 2100."),
 ])
 def test_bad_filters_are_the_spec_400(http, public_cats, fmt, query, description):
     response = http.get(f"/open311/v2/requests.{fmt}?{query}")
