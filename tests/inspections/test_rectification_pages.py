@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from inspections import services
+from inspections.choices import RecheckResult
 from inspections.models import Hazard, RectificationNotice, SupervisionLetter
 from tests.inspections.rectification_fixtures import NOTICE, gps_jpeg, signature_url
 
@@ -156,5 +157,5 @@ def test_a_major_hazards_recheck_started_from_the_page_has_both_reviewers(world,
     assert response.status_code == 302
     hazard = Hazard.objects.get(pk=hazard.pk)
     assert hazard.status == "rechecking"
-    recheck = hazard.rechecks.get(result="pending")
+    recheck = hazard.rechecks.get(result=RecheckResult.PENDING)
     assert set(recheck.reviewers.values_list("pk", flat=True)) == {users.safety_a.pk, users.street.pk}
