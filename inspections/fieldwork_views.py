@@ -82,6 +82,8 @@ def hazard_detail(request, pk: int):
 def hazard_act(request, pk: int):
     action = request.POST.get("action", "")
     params = {k: v for k, v in request.POST.items() if k not in ("action", "csrfmiddlewaretoken")}
+    if "reviewers" in request.POST:  # a multiple select: every chosen reviewer, not only the last
+        params["reviewers"] = request.POST.getlist("reviewers")
     try:
         services.apply_hazard_action(pk, actor=request.user, action=action, params=params,
                                      photos=request.FILES.getlist("photos"))

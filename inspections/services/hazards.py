@@ -253,6 +253,7 @@ def _confirm(step: Step) -> Move:
 
 def _void(step: Step) -> Move:
     loop.stop_clocks(step.obj, step.now)
+    step.obj.referral_due_at = None  # a voided hazard takes no feedback (a closed one still may)
     return Move(HazardEventKind.VOID, _note(step.params, "reason", required=True, label=_("Reason")), tell=(step.obj.reporter_id,))
 
 

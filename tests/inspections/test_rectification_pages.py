@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from inspections import services
+from inspections.choices import RecheckResult
 from inspections.models import Hazard, RectificationNotice, SupervisionLetter
 from tests.inspections.rectification_fixtures import NOTICE, gps_jpeg, signature_url
 
@@ -144,3 +145,17 @@ def test_the_notice_form_sent_twice_issues_one_notice_and_shows_it(world, drive,
     notice = RectificationNotice.objects.get()
     assert first.status_code == 302 and second.status_code == 302
     assert first["Location"] == second["Location"] == f"/inspections/notices/{notice.pk}/"
+
+
+def test_a_major_hazards_recheck_started_from_the_page_has_both_reviewers(world, drive, page_for):
+    users = world.users
+    hazard = drive.to("submitted")  # major, reported by `safety`
+    url = f"/inspections/hazards/{hazard.pk}/act/"
+    client = page_for(users.safety_a)
+    # the multiple select sends both reviewers; the engine needs two for a major hazard
+    response = client.post(url, {"action": "start_recheck", "reviewers": [users.safety_a.pk, users.street.pk]})
+    assert response.status_code == 302
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    assert hazard.status == "rechecking"
+    recheck = hazard.rechecks.get(result=RecheckResult.PENDING)
+    assert set(recheck.reviewers.values_list("pk", flat=True)) == {users.safety_a.pk, users.street.pk}
