@@ -128,7 +128,7 @@ def test_a_backup_restored_into_a_new_database_holds_every_case_photo_and_event(
     data_set, media, empty_database, tmp_path, capsys
 ):
     before = _here(media)
-    call_command("backup", output=str(tmp_path / "backups"))
+    call_command("backup", output=str(tmp_path / "backups"), keep_daily=7, keep_weekly=4, keep_monthly=6)
     folder = Path(capsys.readouterr().out.strip())
     data = manifest.read(folder)
     assert data["database"]["vendor"] == "postgresql" and (folder / "database.dump").stat().st_size > 0
