@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import ON_TIME_GRACE_DAYS, Kpi, ReportReview, VisitStatus
 from contractors.models import Contract, ContractEnterprise, Finding, SpotCheck, Visit
+from contractors.models.visits import ACCEPTED
 from inspections.choices import HazardStatus
 
 TWO = Decimal("0.01")
@@ -143,8 +144,7 @@ DRILL_LABELS = {
 
 def _accepted_visit(contract: Contract, period: Period) -> QuerySet:
     begin, end = period.bounds()
-    return Visit.objects.filter(contract=contract, status=VisitStatus.DONE, far=False, short=False, no_position=False,
-                                ended_at__gte=begin, ended_at__lt=end)
+    return Visit.objects.filter(ACCEPTED, contract=contract, ended_at__gte=begin, ended_at__lt=end)
 
 
 def coverage_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
@@ -160,7 +160,7 @@ def on_time_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet
     base = Visit.objects.filter(contract=contract, planned_on__gte=period.start, planned_on__lte=cutoff).exclude(
         status=VisitStatus.CANCELLED)
     # done (not flagged) by the end of its planned day plus the grace days, in local time
-    on_time = base.filter(status=VisitStatus.DONE, far=False, short=False, no_position=False).annotate(
+    on_time = base.filter(ACCEPTED).annotate(
         ended_day=TruncDate("ended_at")).filter(ended_day__lte=ExpressionWrapper(
             F("planned_on") + dt.timedelta(days=ON_TIME_GRACE_DAYS), output_field=DateField()))
     return base, on_time

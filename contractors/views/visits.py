@@ -69,6 +69,7 @@ def visit_detail(request, pk: int):
         "events": visit.events.select_related("actor").order_by("created_at", "pk"),
         "can_start": VisitAction.START in actions, "can_finish": VisitAction.FINISH in actions,
         "can_review": VisitAction.REVIEW in actions, "can_cancel": VisitAction.CANCEL in actions,
+        "can_accept_flagged": VisitAction.ACCEPT_FLAGGED in actions, "can_reject_flagged": VisitAction.REJECT_FLAGGED in actions,
         "can_find": visit.status == VisitStatus.STARTED and VisitAction.FINISH in actions,
         "can_upload": visit.status == VisitStatus.DONE and not visit.report_review and visit_services._staff_of(request.user, visit),
         "now": timezone.now(),
