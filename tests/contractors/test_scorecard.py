@@ -175,3 +175,11 @@ def test_a_flagged_visit_accepted_anyway_counts_as_done_and_drill_downs_stay_equ
                         {"period": "2026Q3"}).content.decode()
         listed, ticked = len(re.findall(r"data-row=", body)), len(re.findall(r'data-counted="1"', body))
         assert (ticked, listed) == (line.numerator, line.denominator) == (counted.count(), base.count()), line.key
+
+
+def test_the_scorecard_is_eight_queries_whatever_the_rows(cw, quarter, django_assert_num_queries):
+    with django_assert_num_queries(8):  # one aggregate per line, and the misses
+        scorecard(cw.contract_a, Q3)
+    visit_done(cw, cw.plan_a1x, dt.date(2026, 9, 10), start=at(9, 10, 9), minutes=50, survey=5, found=[("堵塞", False)])
+    with django_assert_num_queries(8):
+        scorecard(cw.contract_a, Q3)
