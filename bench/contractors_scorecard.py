@@ -67,18 +67,17 @@ def grow_to_1m() -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from contractors.models import Contract, ContractEnterprise, Finding, PlanVersion, ServiceFirm, ServicePlan, Visit
+    from contractors.models import Contract, ContractEnterprise, PlanVersion, ServiceFirm, ServicePlan, Visit
     from contractors.services.plans import default_dates
     from grids.models import User
     from inspections.creditcode import fictional_code
-    from inspections.models import Enterprise, Hazard
+    from inspections.models import Enterprise
     from inspections.services.enterprises import identity_key
 
     have = ServiceFirm.objects.count()
     if have >= FIRMS_1M:
         return {}
     rng = random.Random(2026)
-    tz = timezone.get_current_timezone()
     street = User.objects.filter(role="street").order_by("pk").first()
     template_contract = Contract.objects.order_by("pk").first()
     now = timezone.now()
@@ -114,29 +113,55 @@ def grow_to_1m() -> dict:
         for p, v in zip(plans, versions, strict=True):
             p.current = v
         ServicePlan.objects.bulk_update(plans, ["current"], batch_size=BATCH)
-        visits = []
-        for n, p in enumerate(plans):
-            for day in dates[p.contract_id][p.enterprise_id % 91]:
-                v = Visit(plan=p, contract_id=p.contract_id, firm_id=p.contract.firm_id, enterprise_id=p.enterprise_id,
-                          planned_on=day, status="planned")
-                if day < timezone.localdate():
-                    start = dt.datetime.combine(day + dt.timedelta(days=rng.randint(0, 9)), dt.time(9 + n % 7), tzinfo=tz)
-                    _flaws(rng, v, start, n + len(visits))
-                visits.append(v)
+        visits = [Visit(plan=p, contract_id=p.contract_id, firm_id=p.contract.firm_id, enterprise_id=p.enterprise_id,
+                        planned_on=day, status="planned")
+                  for p in plans for day in dates[p.contract_id][p.enterprise_id % 91]]
         Visit.objects.bulk_create(visits, batch_size=BATCH)
-        found = [v for v in visits if v.status == "done" and rng.random() < 0.24]
-        seed = Hazard.objects.filter(finding__isnull=False).order_by("pk").first()
+    return {"enterprises": len(clones), "firms": len(firms), "plans": len(plans), "visits": len(visits)}
+
+
+def complete_bench_visits() -> dict:
+    """The 30 firms' year of visits, done (as fill_year does for the demo's), with their flaws, and
+    on about a quarter of them a hazard found; once (a second run finds no planned visit)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from contractors.models import Finding, Visit
+    from inspections.models import Enterprise, Hazard
+
+    rng = random.Random(13_2026)
+    now = timezone.now()
+    with transaction.atomic():
+        planned = Visit.objects.filter(status="planned", contract__number__startswith="BENCH-")
+        ids = list(planned.values_list("pk", flat=True))
+        # one set-based UPDATE (bulk_update's CASE over 75k rows takes many minutes): the flaws of
+        # _flaws, drawn from the row's id instead of a random stream
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                UPDATE contractors_visit SET status = 'done',
+                  started_at = (planned_on + (id %% 10)::int) + (1 + id %% 7) * interval '1 hour',
+                  ended_at = (planned_on + (id %% 10)::int) + (1 + id %% 7) * interval '1 hour'
+                             + (ARRAY[15, 45, 60, 90])[1 + (id * 7) %% 4] * interval '1 minute',
+                  short = (ARRAY[15, 45, 60, 90])[1 + (id * 7) %% 4] < 30, far = id %% 31 = 0, no_position = id %% 97 = 0,
+                  distance_m = CASE WHEN id %% 31 = 0 THEN 900 ELSE 5 + id %% 245 END,
+                  survey_score = (ARRAY[NULL, 3, 4, 5])[1 + (id * 3) %% 4],
+                  report_review = (ARRAY['', 'passed', 'passed', 'failed'])[1 + (id * 5) %% 4]
+                WHERE id = ANY(%s)""", [ids])
+        visits = list(Visit.objects.filter(pk__in=ids).order_by("pk"))
+        found = [v for v in visits if rng.random() < 0.24]
+        seed = Hazard.objects.filter(finding__isnull=False).exclude(code__startswith="YH-B-").order_by("pk").first()
+        first = Hazard.objects.filter(code__startswith="YH-B-").count()
         by_pk = {e.pk: e for e in Enterprise.objects.filter(pk__in={v.enterprise_id for v in found})}
         hazards = []
         for n, v in enumerate(found):
-            h = Hazard.objects.get(pk=seed.pk) if n == 0 else _copy(hazards[0])
+            h = _copy(seed)
             e = by_pk[v.enterprise_id]
-            h.pk, h.id, h.code = None, None, f"YH-B-{n:07d}"
+            h.pk, h.id, h.code = None, None, f"YH-B-{first + n:07d}"
             h.enterprise_id, h.zone_id, h.community_id, h.grid_cell_id = e.pk, e.zone_id, e.community_id, e.grid_cell_id
             h.recorded_at = v.started_at + dt.timedelta(minutes=10)
             r = rng.random()
             age = (now - h.recorded_at).days
-            h.status = "void" if r < 0.05 else "closed" if r < 0.05 + min(0.9, age / 60) else "rectifying"
+            h.status = "void" if r < 0.05 else "closed" if r < 0.05 + min(0.9, max(0, age) / 60) else "rectifying"
             h.closed_at = h.recorded_at + dt.timedelta(days=rng.randint(1, 30)) if h.status == "closed" else None
             hazards.append(h)
         Hazard.objects.bulk_create(hazards, batch_size=BATCH)
@@ -150,8 +175,7 @@ def grow_to_1m() -> dict:
                                     reported_at=(due + dt.timedelta(hours=1) if late else due - dt.timedelta(minutes=70))
                                     if major else None))
         Finding.objects.bulk_create(findings, batch_size=BATCH)
-    return {"enterprises": len(clones), "firms": len(firms), "plans": len(plans), "visits": len(visits),
-            "hazards": len(hazards)}
+    return {"visits done": len(visits), "hazards": len(hazards)}
 
 
 def _copy(hazard):
@@ -181,7 +205,7 @@ def main() -> None:
     settings.SECURE_SSL_REDIRECT = False
     filled = fill_year()
     begun = time.perf_counter()
-    grown = grow_to_1m() if args.size == "1m" else {}
+    grown = {**grow_to_1m(), **complete_bench_visits()} if args.size == "1m" else {}
     grow_s = time.perf_counter() - begun
     client = Client()
     client.force_login(User.objects.filter(role="street").order_by("pk").first())
