@@ -23,6 +23,8 @@ class VisitAction(models.TextChoices):
     FINISH = "finish", _("Finish the visit")
     CANCEL = "cancel", _("Cancel")
     REVIEW = "review", _("Review the report")
+    ACCEPT_FLAGGED = "accept_flagged", _("Accept the flagged visit anyway")
+    REJECT_FLAGGED = "reject_flagged", _("Reject the flagged visit")
 
 
 class VisitEventKind(models.TextChoices):
@@ -33,12 +35,20 @@ class VisitEventKind(models.TextChoices):
     REVIEW = "review", _("Report reviewed")
     FINDING = "finding", _("Hazard found")
     REPORT = "report", _("Report uploaded")
+    FLAG_ACCEPTED = "flag_accepted", _("Flagged visit accepted")
+    FLAG_REJECTED = "flag_rejected", _("Flagged visit rejected")
 
 
 class ReportReview(models.TextChoices):
     NONE = "", _("Not reviewed")
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
+
+
+class FlagReview(models.TextChoices):
+    NONE = "", _("Not reviewed")
+    ACCEPTED = "accepted", _("Accepted anyway")
+    REJECTED = "rejected", _("Rejected")
 
 
 class SpotCheckResult(models.TextChoices):
@@ -54,6 +64,8 @@ VISIT_TRANSITIONS: dict[str, Transition] = {
     VisitAction.FINISH: Transition(frozenset({VisitStatus.STARTED}), VisitStatus.DONE, STAFF),
     VisitAction.CANCEL: Transition(frozenset({VisitStatus.PLANNED}), VisitStatus.CANCELLED, STAFF | OFFICE),
     VisitAction.REVIEW: Transition(frozenset({VisitStatus.DONE}), None, OFFICE),
+    VisitAction.ACCEPT_FLAGGED: Transition(frozenset({VisitStatus.DONE}), None, OFFICE),
+    VisitAction.REJECT_FLAGGED: Transition(frozenset({VisitStatus.DONE}), None, OFFICE),
 }
 
 

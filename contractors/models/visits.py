@@ -1,8 +1,9 @@
 """Service visits on a phone, their photos and timeline, and the hazards found on them.
 
 A visit far from the enterprise's point or shorter than the contract's minimum is *flagged*
-(`far`, `short`), never refused: the office sees it and the scorecard does not count it as an
-accepted visit. A finding links a hazard (recorded through inspections' hazard services, the
+(`far`, `short`, `no_position`), never refused: the office sees it and the scorecard does not
+count it as an accepted visit unless the office reviewed it and accepted it anyway with a reason
+(`flag_review`; the flags stay). A finding links a hazard (recorded through inspections' hazard services, the
 visiting staff member as its reporter) to the visit; a major one carries the 2-hour reporting
 deadline as data (`report_due_at`), swept by beat (`late`).
 """
@@ -15,8 +16,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import PhotoBase, TimelineEventBase
-from contractors.choices import ReportReview, VisitEventKind, VisitStatus
+from contractors.choices import FlagReview, ReportReview, VisitEventKind, VisitStatus
 from contractors.models.scoping import FirmScopedQuerySet
+
+# done, and either unflagged or accepted anyway by the office: what the scorecard counts
+ACCEPTED = Q(status=VisitStatus.DONE) & (Q(far=False, short=False, no_position=False) | Q(flag_review=FlagReview.ACCEPTED))
 
 
 class VisitQuerySet(FirmScopedQuerySet):
@@ -24,8 +28,7 @@ class VisitQuerySet(FirmScopedQuerySet):
         return self.select_related("firm", "enterprise", "staff", "contract")
 
     def accepted(self):
-        """Done and neither far nor short: what coverage counts."""
-        return self.filter(status=VisitStatus.DONE, far=False, short=False)
+        return self.filter(ACCEPTED)
 
 
 def visit_file_path(instance, filename: str) -> str:
@@ -59,6 +62,8 @@ class Visit(models.Model):
     report_review = models.CharField(_("report review"), max_length=8, choices=ReportReview.choices, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("reviewed by"))
+    flag_review = models.CharField(_("flag review"), max_length=8, choices=FlagReview.choices, blank=True)
+    flag_reason = models.CharField(_("reason for the flag review"), max_length=300, blank=True)
     survey_score = models.PositiveSmallIntegerField(_("enterprise satisfaction (1–5)"), null=True, blank=True)
     survey_comment = models.CharField(_("enterprise's comment"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -92,6 +97,10 @@ class Visit(models.Model):
     @property
     def flagged(self) -> bool:
         return self.far or self.short or self.no_position
+
+    @property
+    def counts_as_done(self) -> bool:
+        return self.status == VisitStatus.DONE and (not self.flagged or self.flag_review == FlagReview.ACCEPTED)
 
 
 class VisitEvent(TimelineEventBase):

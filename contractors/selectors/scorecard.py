@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import ON_TIME_GRACE_DAYS, Kpi, ReportReview, VisitStatus
 from contractors.models import Contract, ContractEnterprise, Finding, SpotCheck, Visit
+from contractors.models.visits import ACCEPTED
 from inspections.choices import HazardStatus
 
 TWO = Decimal("0.01")
@@ -139,37 +140,35 @@ DRILL_LABELS = {
 }
 
 
-# --- the rows behind each line: (all rows, the rows counted in the numerator) -------------------
+# --- the rows behind each line: (all rows, the condition of the rows counted in the numerator) ---
+# `rows(key)` gives the drill-down's querysets (all rows, base.filter(condition)); the card counts
+# both in one aggregate over the same base with the same condition, so they cannot disagree.
 
 def _accepted_visit(contract: Contract, period: Period) -> QuerySet:
     begin, end = period.bounds()
-    return Visit.objects.filter(contract=contract, status=VisitStatus.DONE, far=False, short=False, no_position=False,
-                                ended_at__gte=begin, ended_at__lt=end)
+    return Visit.objects.filter(ACCEPTED, contract=contract, ended_at__gte=begin, ended_at__lt=end)
 
 
-def coverage_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
-    base = ContractEnterprise.objects.filter(contract=contract)
+def coverage_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     visited = _accepted_visit(contract, period).filter(enterprise_id=OuterRef("enterprise_id"))
-    return base, base.filter(Exists(visited))
+    return ContractEnterprise.objects.filter(contract=contract), Q(Exists(visited))
 
 
-def on_time_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
+def on_time_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     # only the visits already due: planned in the period and their grace days over (a quarter
     # under way does not count next month's visits as missed)
     cutoff = min(period.end, timezone.localdate() - dt.timedelta(days=ON_TIME_GRACE_DAYS))
     base = Visit.objects.filter(contract=contract, planned_on__gte=period.start, planned_on__lte=cutoff).exclude(
-        status=VisitStatus.CANCELLED)
-    # done (not flagged) by the end of its planned day plus the grace days, in local time
-    on_time = base.filter(status=VisitStatus.DONE, far=False, short=False, no_position=False).annotate(
-        ended_day=TruncDate("ended_at")).filter(ended_day__lte=ExpressionWrapper(
-            F("planned_on") + dt.timedelta(days=ON_TIME_GRACE_DAYS), output_field=DateField()))
-    return base, on_time
+        status=VisitStatus.CANCELLED).annotate(
+        ended_day=TruncDate("ended_at"),
+        due_day=ExpressionWrapper(F("planned_on") + dt.timedelta(days=ON_TIME_GRACE_DAYS), output_field=DateField()))
+    # done (not flagged, or accepted anyway) by the end of its planned day plus the grace days, in local time
+    return base, ACCEPTED & Q(ended_day__lte=F("due_day"))
 
 
-def quality_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
+def quality_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     begin, end = period.bounds()
-    base = Finding.objects.filter(contract=contract, found_at__gte=begin, found_at__lt=end)
-    return base, base.exclude(hazard__status__in=UNDECIDED)
+    return Finding.objects.filter(contract=contract, found_at__gte=begin, found_at__lt=end), ~Q(hazard__status__in=UNDECIDED)
 
 
 def miss_rows(contract: Contract, period: Period) -> QuerySet:
@@ -177,41 +176,42 @@ def miss_rows(contract: Contract, period: Period) -> QuerySet:
     return SpotCheck.objects.filter(contract=contract, checked_at__gte=begin, checked_at__lt=end, missed_major__gt=0)
 
 
-def closure_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
+def closure_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     begin, end = period.bounds()
     base = (Finding.objects.filter(contract=contract, found_at__lt=end).exclude(hazard__status=HazardStatus.VOID)
             .filter(Q(hazard__closed_at__isnull=True) | Q(hazard__closed_at__gte=begin)))
-    return base, base.filter(hazard__closed_at__gte=begin, hazard__closed_at__lt=end)
+    return base, Q(hazard__closed_at__gte=begin, hazard__closed_at__lt=end)
 
 
-def reporting_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
+def reporting_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     begin, end = period.bounds()
     base = Finding.objects.filter(contract=contract, major=True, report_due_at__gte=begin, report_due_at__lt=end)
-    return base, base.filter(reported_at__isnull=False, late=False)
+    return base, Q(reported_at__isnull=False, late=False)
 
 
-def reports_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
+def reports_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     begin, end = period.bounds()
     base = Visit.objects.filter(contract=contract, status=VisitStatus.DONE, ended_at__gte=begin, ended_at__lt=end).exclude(
         report_review="")
-    return base, base.filter(report_review=ReportReview.PASSED)
+    return base, Q(report_review=ReportReview.PASSED)
 
 
-def satisfaction_rows(contract: Contract, period: Period) -> tuple[QuerySet, QuerySet]:
+def satisfaction_spec(contract: Contract, period: Period) -> tuple[QuerySet, Q]:
     begin, end = period.bounds()
     base = Visit.objects.filter(contract=contract, status=VisitStatus.DONE, ended_at__gte=begin, ended_at__lt=end,
                                 survey_score__isnull=False)
-    return base, base
+    return base, Q()
 
 
-ROWS = {
-    Kpi.COVERAGE: coverage_rows, Kpi.ON_TIME: on_time_rows, Kpi.QUALITY: quality_rows, Kpi.CLOSURE: closure_rows,
-    Kpi.REPORTING: reporting_rows, Kpi.REPORTS: reports_rows, Kpi.SATISFACTION: satisfaction_rows,
+SPECS = {
+    Kpi.COVERAGE: coverage_spec, Kpi.ON_TIME: on_time_spec, Kpi.QUALITY: quality_spec, Kpi.CLOSURE: closure_spec,
+    Kpi.REPORTING: reporting_spec, Kpi.REPORTS: reports_spec, Kpi.SATISFACTION: satisfaction_spec,
 }
 
 
 def rows(contract: Contract, period: Period, key: str) -> tuple[QuerySet, QuerySet]:
-    return ROWS[key](contract, period)
+    base, condition = SPECS[key](contract, period)
+    return base, base.filter(condition)
 
 
 def _ratio_line(key: str, weight: Decimal, numerator: int, denominator: int, *, empty_full: bool = True) -> Line:
@@ -221,9 +221,10 @@ def _ratio_line(key: str, weight: Decimal, numerator: int, denominator: int, *, 
     return Line(key, LABELS[key], weight, numerator, denominator, (weight * numerator / denominator).quantize(TWO))
 
 
-def _counts(pair: tuple[QuerySet, QuerySet]) -> tuple[int, int]:
-    base, counted = pair
-    return counted.count(), base.count()
+def _counts(spec: tuple[QuerySet, Q]) -> dict:
+    """{"counted", "all"} of a line in one query: the numerator is a filtered count over the base."""
+    base, condition = spec
+    return base.aggregate(all=Count("pk"), counted=Count("pk", filter=condition) if condition else Count("pk"))
 
 
 def _period_cost(contract: Contract, period: Period) -> Decimal:
@@ -235,32 +236,37 @@ def _period_cost(contract: Contract, period: Period) -> Decimal:
 
 
 def scorecard(contract: Contract, period: Period) -> Scorecard:
-    """About a dozen aggregate queries, none growing with the rows."""
+    """Eight aggregate queries (one per line, and the misses), none growing with the rows."""
     card = Scorecard(contract=contract, period=period, period_cost=_period_cost(contract, period))
     w = contract.weight
-    covered, enterprises = _counts(coverage_rows(contract, period))
-    card.enterprises, card.covered = enterprises, covered
-    card.lines.append(_ratio_line(Kpi.COVERAGE, w(Kpi.COVERAGE), covered, enterprises, empty_full=False))
-    card.lines.append(_ratio_line(Kpi.ON_TIME, w(Kpi.ON_TIME), *_counts(on_time_rows(contract, period))))
-    quality = _ratio_line(Kpi.QUALITY, w(Kpi.QUALITY), *_counts(quality_rows(contract, period)))
+
+    def line(key: str, **options) -> Line:
+        got = _counts(SPECS[key](contract, period))
+        return _ratio_line(key, w(key), got["counted"], got["all"], **options)
+
+    coverage = line(Kpi.COVERAGE, empty_full=False)
+    card.enterprises, card.covered = coverage.denominator, coverage.numerator
+    card.lines.append(coverage)
+    card.lines.append(line(Kpi.ON_TIME))
+    quality = line(Kpi.QUALITY)
     card.misses = sum(miss_rows(contract, period).values_list("missed_major", flat=True))
     if card.misses:
         quality.penalty = (contract.miss_penalty * card.misses).quantize(TWO)
         quality.score = (quality.score - quality.penalty).quantize(TWO)
     card.lines.append(quality)
-    closed, open_ = _counts(closure_rows(contract, period))
-    card.closed = closed
-    card.lines.append(_ratio_line(Kpi.CLOSURE, w(Kpi.CLOSURE), closed, open_))
-    card.lines.append(_ratio_line(Kpi.REPORTING, w(Kpi.REPORTING), *_counts(reporting_rows(contract, period))))
-    card.lines.append(_ratio_line(Kpi.REPORTS, w(Kpi.REPORTS), *_counts(reports_rows(contract, period))))
-    surveyed = satisfaction_rows(contract, period)[0].aggregate(n=Count("pk"), avg=Avg("survey_score"))
+    closure = line(Kpi.CLOSURE)
+    card.closed = closure.numerator
+    card.lines.append(closure)
+    card.lines.append(line(Kpi.REPORTING))
+    card.lines.append(line(Kpi.REPORTS))
+    surveyed = satisfaction_spec(contract, period)[0].aggregate(n=Count("pk"), avg=Avg("survey_score"))
     if surveyed["n"]:
         mean = Decimal(str(surveyed["avg"]))
-        line = Line(Kpi.SATISFACTION, LABELS[Kpi.SATISFACTION], w(Kpi.SATISFACTION), surveyed["n"], surveyed["n"],
-                    (w(Kpi.SATISFACTION) * mean / 5).quantize(TWO), average=mean.quantize(TWO))
+        satisfaction = Line(Kpi.SATISFACTION, LABELS[Kpi.SATISFACTION], w(Kpi.SATISFACTION), surveyed["n"], surveyed["n"],
+                            (w(Kpi.SATISFACTION) * mean / 5).quantize(TWO), average=mean.quantize(TWO))
     else:
-        line = _ratio_line(Kpi.SATISFACTION, w(Kpi.SATISFACTION), 0, 0)
-    card.lines.append(line)
+        satisfaction = _ratio_line(Kpi.SATISFACTION, w(Kpi.SATISFACTION), 0, 0)
+    card.lines.append(satisfaction)
     return card
 
 

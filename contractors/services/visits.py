@@ -20,7 +20,7 @@ from casework import engine, parsers
 from casework.engine import Move, Step
 from casework.errors import Refused
 from casework.photos import attach_photos, clean_photos, files_discarded_on_error, save_cleaned
-from contractors.choices import VISIT_TRANSITIONS, ReportReview, VisitAction, VisitEventKind, VisitStatus
+from contractors.choices import VISIT_TRANSITIONS, FlagReview, ReportReview, VisitAction, VisitEventKind, VisitStatus
 from contractors.models import FirmStaff, Visit, VisitEvent, VisitPhoto
 from contractors.services.access import may_manage
 from grids.choices import Role
@@ -103,6 +103,19 @@ def _review(step: Step) -> Move:
     return Move(VisitEventKind.REVIEW, parsers.text(step.params.get("note"), field="note", label=_("Note")), {"result": result})
 
 
+def _flag_review(result: str, kind: str):
+    """Accept a flagged visit anyway, or reject it, with a reason: the flags stay, the timeline
+    says who decided and why; an accepted one counts as done on the scorecard."""
+
+    def handler(step: Step) -> Move:
+        visit = step.obj  # the guard let through only a flagged visit not yet reviewed
+        reason = parsers.text(step.params.get("reason"), field="reason", label=_("Reason"), required=True, max_length=300)
+        visit.flag_review, visit.flag_reason = result, reason
+        return Move(kind, reason, {"result": result, "far": visit.far, "short": visit.short, "no_position": visit.no_position})
+
+    return handler
+
+
 def _guard(actor, visit: Visit, action: str) -> str | None:
     if action in (VisitAction.START, VisitAction.FINISH) and _staff_of(actor, visit) is None:
         return _("Only the firm's staff record its visits.")
@@ -110,6 +123,11 @@ def _guard(actor, visit: Visit, action: str) -> str | None:
         return _("Only the person who started the visit finishes it.")
     if action in (VisitAction.REVIEW,) and not may_manage(actor):
         return _("Only the street office or the safety office reviews reports.")
+    if action in (VisitAction.ACCEPT_FLAGGED, VisitAction.REJECT_FLAGGED):
+        if not may_manage(actor):
+            return _("Only the street office or the safety office reviews flagged visits.")
+        if not visit.flagged or visit.flag_review:
+            return _("Only a flagged visit not yet reviewed can be accepted or rejected.")
     if action == VisitAction.CANCEL and actor.role == Role.DEPARTMENT and not may_manage(actor):
         return _("Only the street office or the safety office may do this.")
     return None
@@ -122,7 +140,9 @@ def _attach(visit, photos, *, action, actor) -> None:
 VISIT_WORKFLOW = engine.Workflow(
     model=Visit,
     transitions=VISIT_TRANSITIONS,
-    handlers={VisitAction.START: _start, VisitAction.FINISH: _finish, VisitAction.CANCEL: _cancel, VisitAction.REVIEW: _review},
+    handlers={VisitAction.START: _start, VisitAction.FINISH: _finish, VisitAction.CANCEL: _cancel, VisitAction.REVIEW: _review,
+              VisitAction.ACCEPT_FLAGGED: _flag_review(FlagReview.ACCEPTED, VisitEventKind.FLAG_ACCEPTED),
+              VisitAction.REJECT_FLAGGED: _flag_review(FlagReview.REJECTED, VisitEventKind.FLAG_REJECTED)},
     role_of=lambda actor: Role.ADMIN if actor.is_superuser else actor.role,
     action_label=lambda action: VisitAction(action).label,
     status_label=lambda status: VisitStatus(status).label,
@@ -132,7 +152,7 @@ VISIT_WORKFLOW = engine.Workflow(
     select_related=("contract", "enterprise", "staff"),
     save_fields=["status", "staff", "started_at", "ended_at", "latitude", "longitude", "distance_m", "far", "short",
                  "no_position", "guidance", "signed_by", "signature", "survey_score", "survey_comment", "report_review",
-                 "reviewed_by"],
+                 "reviewed_by", "flag_review", "flag_reason"],
     not_now=gettext_lazy("“%(action)s” is not possible while the visit is %(status)s."),
     wrong_role=gettext_lazy("Your role may not “%(action)s” this visit."),
 )

@@ -14,7 +14,7 @@ from casework.http import forbid, refusal_message
 from contractors.models import Contract, FirmStaff, Milestone, ServiceFirm, ServicePlan
 from contractors.selectors.scorecard import Period
 from contractors.services import contracts as contract_services
-from contractors.services.access import may_manage
+from contractors.services.access import may_manage, staff_row
 from grids.access import get_visible_or_404, visible
 
 
@@ -34,7 +34,7 @@ def firm_detail(request, pk: int):
     return render(request, "contractors/firm_detail.html", {
         "firm": firm, "qualifications": firm.qualifications.all(), "contacts": firm.contacts.all(),
         "staff": FirmStaff.objects.filter(firm=firm).prefetch_related("pension_proofs"),
-        "contracts": visible(Contract, request.user).filter(firm=firm),
+        "contracts": visible(Contract, request.user).filter(firm=firm), "may_manage": may_manage(request.user),
     })
 
 
@@ -46,6 +46,7 @@ def contract_detail(request, pk: int):
     return render(request, "contractors/contract_detail.html", {
         "contract": contract, "milestones": contract.milestones.select_related("paid_by"),
         "plans": plans[:300], "plan_count": plans.count(), "may_manage": may_manage(request.user),
+        "can_plan": may_manage(request.user) or staff_row(request.user, contract.firm_id) is not None,
         "weights": [(key, contract.weights.get(key)) for key in contract.weights],
         "period": Period.parse(request.GET.get("period")),
     })

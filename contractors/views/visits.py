@@ -19,8 +19,8 @@ from contractors.choices import VisitAction, VisitStatus
 from contractors.filters import VisitFilter
 from contractors.models import Finding, ServicePlan, Visit
 from contractors.services import findings as finding_services
-from contractors.services import plans as plan_services
 from contractors.services import visits as visit_services
+from contractors.services.access import may_manage, staff_row
 from grids.access import get_visible_or_404
 from grids.listing import FilteredListView
 
@@ -37,25 +37,10 @@ class VisitListView(FilteredListView):
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(ServicePlan.objects.for_list(), request.user, pk=pk)
     return render(request, "contractors/plan_detail.html", {
-        "plan": plan, "versions": plan.versions.select_related("created_by").prefetch_related("templates"),
+        "plan": plan, "can_revise": may_manage(request.user) or staff_row(request.user, plan.contract.firm_id) is not None,
+        "versions": plan.versions.select_related("created_by").prefetch_related("templates"),
         "visits": plan.visits.select_related("staff").order_by("planned_on"),
     })
-
-
-@login_required
-@require_POST
-def plan_revise(request, pk: int):
-    plan = get_visible_or_404(ServicePlan, request.user, pk=pk)
-    changes = {k: request.POST[k] for k in ("risks", "training", "targets") if k in request.POST}
-    if request.POST.get("visit_dates"):
-        changes["visit_dates"] = [d.strip() for d in request.POST["visit_dates"].split(",") if d.strip()]
-    try:
-        plan_services.revise_plan(plan.pk, actor=request.user, note=request.POST.get("note", ""), **changes)
-    except (ValidationError, Refused) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("The plan has a new version."))
-    return redirect("contractors:plan-detail", pk)
 
 
 @login_required
@@ -69,6 +54,7 @@ def visit_detail(request, pk: int):
         "events": visit.events.select_related("actor").order_by("created_at", "pk"),
         "can_start": VisitAction.START in actions, "can_finish": VisitAction.FINISH in actions,
         "can_review": VisitAction.REVIEW in actions, "can_cancel": VisitAction.CANCEL in actions,
+        "can_accept_flagged": VisitAction.ACCEPT_FLAGGED in actions, "can_reject_flagged": VisitAction.REJECT_FLAGGED in actions,
         "can_find": visit.status == VisitStatus.STARTED and VisitAction.FINISH in actions,
         "can_upload": visit.status == VisitStatus.DONE and not visit.report_review and visit_services._staff_of(request.user, visit),
         "now": timezone.now(),

@@ -86,6 +86,7 @@ def firm_objects(cw, firm: str = "b") -> dict[str, dict]:
     milestone = contract.milestones.first()
     return {
         "contractor_firm": {"pk": contract.firm_id},
+        "contractor_firm_part": {"pk": contract.firm_id, "part": "contact"},
         "contractor_contract": {"pk": contract.pk},
         "contractor_drill": {"pk": contract.pk, "key": "coverage"},
         "contractor_milestone": {"pk": milestone.pk},
@@ -101,6 +102,9 @@ def firm_objects(cw, firm: str = "b") -> dict[str, dict]:
 # Every contractors route (pages and API) and the kind of object its kwargs name.
 ROUTE_KINDS: dict[str, str] = {
     "contractors:firm-detail": "contractor_firm",
+    "contractors:firm-edit": "contractor_firm",
+    "contractors:firm-part-add": "contractor_firm_part",
+    "contractors:plan-create": "contractor_contract",
     "contractors:contract-detail": "contractor_contract",
     "contractors:milestone-pay": "contractor_contract_milestone",
     "contractors:scorecard": "contractor_contract",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from casework.errors import Refused
 from contractors.models import Finding
-from contractors.selectors.scorecard import reporting_rows, scorecard
+from contractors.selectors.scorecard import rows, scorecard
 from contractors.services import findings
 from contractors.services.visits import apply_visit_action
 from inspections.choices import HazardSource, HazardStatus
@@ -101,6 +101,6 @@ def test_late_reports_count_against_the_reporting_line(cw, started):
     findings.report_major(b.pk, actor=cw.staff_a, now=found + 150 * MIN)
     findings.sweep_late_reports(now=found + dt.timedelta(hours=5))
     line = scorecard(cw.contract_a, Q3).line("reporting")
-    base, counted = reporting_rows(cw.contract_a, Q3)
+    base, counted = rows(cw.contract_a, Q3, "reporting")
     assert (line.numerator, line.denominator) == (1, 3) == (counted.count(), base.count())
     assert line.score == round(cw.contract_a.weight("reporting") / 3, 2)

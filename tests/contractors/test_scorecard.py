@@ -155,3 +155,31 @@ def test_weights_are_editable_per_contract(cw, world, quarter):
     cw.contract_a.refresh_from_db()
     card = scorecard(cw.contract_a, Q3)
     assert card.line("coverage").score == Decimal("20.00") and card.withheld == 0  # 40 × 1/2; the pass mark is now 50
+
+
+def test_a_flagged_visit_accepted_anyway_counts_as_done_and_drill_downs_stay_equal(cw, quarter, world, page_for):
+    from contractors.models import Visit
+
+    far = Visit.objects.get(plan=cw.plan_a1y, planned_on=dt.date(2026, 7, 20))
+    short = Visit.objects.get(plan=cw.plan_a1y, planned_on=dt.date(2026, 9, 20))
+    apply_visit_action(far.pk, actor=world.users.safety, action="accept_flagged", params={"reason": "厂区大门在北侧 900 米"})
+    apply_visit_action(short.pk, actor=world.users.safety, action="reject_flagged", params={"reason": "只签了字"})
+    card = scorecard(cw.contract_a, Q3)
+    got = {line.key: (line.numerator, line.denominator) for line in card.lines}
+    assert got["coverage"] == (2, 2)  # a1y is now covered by its accepted far visit
+    assert got["on_time"] == (2, 5)  # the far visit (07-20, done 07-21) is on time; the rejected short one is not
+    page = page_for(world.users.street)
+    for line in card.lines:
+        base, counted = rows(cw.contract_a, Q3, line.key)
+        body = page.get(reverse("contractors:scorecard-drill", args=[cw.contract_a.pk, line.key]),
+                        {"period": "2026Q3"}).content.decode()
+        listed, ticked = len(re.findall(r"data-row=", body)), len(re.findall(r'data-counted="1"', body))
+        assert (ticked, listed) == (line.numerator, line.denominator) == (counted.count(), base.count()), line.key
+
+
+def test_the_scorecard_is_eight_queries_whatever_the_rows(cw, quarter, django_assert_num_queries):
+    with django_assert_num_queries(8):  # one aggregate per line, and the misses
+        scorecard(cw.contract_a, Q3)
+    visit_done(cw, cw.plan_a1x, dt.date(2026, 9, 10), start=at(9, 10, 9), minutes=50, survey=5, found=[("堵塞", False)])
+    with django_assert_num_queries(8):
+        scorecard(cw.contract_a, Q3)

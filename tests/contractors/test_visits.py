@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from casework.errors import Refused
@@ -112,3 +113,42 @@ def test_another_firm_cannot_revise_a_plan(cw):
     with pytest.raises(Http404):
         plans.revise_plan(cw.plan_a1y.pk, actor=cw.staff_b, note="x")
     assert cw.plan_a1y.versions.count() == 1
+
+
+def test_the_safety_office_accepts_a_flagged_visit_anyway_with_a_reason(cw, world):
+    visit = run(cw, cw.visit(cw.plan_a1x, dt.date(2026, 7, 10)), start=at(7, 10), minutes=45, north_m=900)
+    with pytest.raises(ValidationError):
+        apply_visit_action(visit.pk, actor=world.users.safety, action="accept_flagged", params={"reason": " "})
+    assert not Visit.objects.get(pk=visit.pk).flag_review
+    visit = apply_visit_action(visit.pk, actor=world.users.safety, action="accept_flagged", params={"reason": "门口在北侧"})
+    assert visit.far and visit.flag_review == "accepted" and visit.flag_reason == "门口在北侧" and visit.counts_as_done
+    assert Visit.objects.accepted().filter(pk=visit.pk).exists()
+    event = VisitEvent.objects.filter(visit=visit).latest("pk")
+    assert (event.kind, event.note, event.actor) == ("flag_accepted", "门口在北侧", world.users.safety)
+    with pytest.raises(Refused):  # reviewed once
+        apply_visit_action(visit.pk, actor=world.users.safety, action="reject_flagged", params={"reason": "改主意"})
+
+
+def test_a_rejected_flagged_visit_stays_out_and_only_the_office_reviews_flags(cw, world):
+    visit = run(cw, cw.visit(cw.plan_a1x, dt.date(2026, 7, 10)), start=at(7, 10), minutes=10)
+    with pytest.raises(Refused):  # the firm cannot clear its own flag
+        apply_visit_action(visit.pk, actor=cw.staff_a, action="accept_flagged", params={"reason": "x"})
+    visit = apply_visit_action(visit.pk, actor=world.users.safety, action="reject_flagged", params={"reason": "只签了字"})
+    assert visit.short and visit.flag_review == "rejected" and not visit.counts_as_done
+    assert not Visit.objects.accepted().filter(pk=visit.pk).exists()
+    fine = run(cw, cw.visit(cw.plan_a1x, dt.date(2026, 8, 10)), start=at(8, 10), minutes=45)
+    with pytest.raises(Refused):  # nothing to accept on an unflagged visit
+        apply_visit_action(fine.pk, actor=world.users.safety, action="accept_flagged", params={"reason": "x"})
+
+
+def test_the_flag_review_form_shows_to_the_office_only(cw, world, page_for):
+    from django.urls import reverse
+
+    visit = run(cw, cw.visit(cw.plan_a1x, dt.date(2026, 7, 10)), start=at(7, 10), minutes=45, north_m=900)
+    url = reverse("contractors:visit-detail", args=[visit.pk])
+    assert 'data-testid="flag-review-form"' in page_for(world.users.safety).get(url).content.decode()
+    assert 'data-testid="flag-review-form"' not in page_for(cw.staff_a).get(url).content.decode()
+    page_for(world.users.safety).post(reverse("contractors:visit-act", args=[visit.pk]),
+                                      {"action": "accept_flagged", "reason": "门口在北侧"})
+    body = page_for(cw.staff_a).get(url).content.decode()
+    assert 'data-testid="flag-far"' in body and 'data-testid="flag-accepted"' in body and "门口在北侧" in body
