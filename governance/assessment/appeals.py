@@ -26,6 +26,7 @@ from casework.calendar import load_calendar
 from casework.choices import LimitKind
 from casework.engine import Move, Step
 from casework.errors import Forbidden, Refused
+from contractors.models.scoping import firm_ids_of
 from governance.assessment import compute, scoring
 from governance.assessment.choices import (
     APPEAL_TRANSITIONS,
@@ -255,6 +256,8 @@ def may_appeal(actor, sheet: ScoreSheet) -> bool:
         return role == Role.COMMUNITY and actor.community_id == sheet.subject_id
     if sheet.subject_type == SubjectType.ZONE:
         return role == Role.ZONE_LEADER and actor.zone_id == sheet.subject_id
+    if sheet.subject_type == SubjectType.CONTRACTOR:
+        return role == Role.CONTRACTOR and firm_ids_of(actor).filter(firm_id=sheet.subject_id).exists()
     return role == Role.DEPARTMENT and actor.department_id == sheet.subject_id
 
 
@@ -277,6 +280,8 @@ def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str,
     if line is None:
         raise ValidationError({"line_key": _("Choose the score line you appeal against.")})
     incident = None
+    if incident_id not in (None, "") and line.get("source") == "contractors":
+        raise ValidationError({"incident": _("A contractor's line lists visits and findings, not cases: leave the case empty.")})
     if incident_id not in (None, ""):
         try:
             case_id = int(incident_id)
@@ -287,7 +292,7 @@ def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str,
         incident = Incident.objects.get(pk=case_id)
     if Appeal.objects.open().filter(sheet=sheet, line_key=line_key).exists():
         raise Refused(_("An appeal against this line is already under review."))
-    straight = sheet.subject_type in (SubjectType.ZONE, SubjectType.DEPARTMENT) or actor.role == Role.ZONE_LEADER
+    straight = sheet.subject_type in (SubjectType.ZONE, SubjectType.DEPARTMENT, SubjectType.CONTRACTOR) or actor.role == Role.ZONE_LEADER
     status = AppealStatus.STREET_REVIEW if straight else AppealStatus.ZONE_REVIEW
     days = STREET_REVIEW_WORKING_DAYS if straight else ZONE_REVIEW_WORKING_DAYS
     appeal = Appeal.objects.create(

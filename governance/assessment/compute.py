@@ -20,6 +20,7 @@ from governance.assessment import scoring
 from governance.assessment.choices import YEAR_H1_WEIGHT, PeriodKind, SubjectType
 from governance.assessment.models import Period, Scheme, ScoreSheet
 from governance.assessment.sources import GROUP_COLUMN, METRICS, SOURCES, period_of
+from governance.assessment.sources_contractors import firms
 from grids.choices import Role
 from grids.models import Community, Department, User, Zone
 
@@ -40,6 +41,8 @@ def subjects_of(subject_type: str) -> list[Subject]:
         return [Subject(d.pk, d.name) for d in Department.objects.filter(is_active=True)]
     if subject_type == SubjectType.COMMUNITY:
         return [Subject(c.pk, c.name, c.zone_id, c.pk, c.population) for c in Community.objects.all()]
+    if subject_type == SubjectType.CONTRACTOR:
+        return [Subject(pk, name) for pk, name in firms()]
     if subject_type == SubjectType.ZONE:
         people = dict(Community.objects.values("zone").annotate(n=Sum("population")).values_list("zone", "n"))
         return [Subject(z.pk, z.name, z.pk, None, people.get(z.pk) or 0) for z in Zone.objects.all()]

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import TimelineEventBase
+from contractors.models.scoping import firm_ids_of
 from governance.assessment.choices import (
     DEFAULT_BONUS_CAP,
     AppealEventKind,
@@ -27,6 +28,7 @@ from governance.assessment.choices import (
 )
 from grids.choices import Role, WorkerKind
 from grids.models.scoping import ScopedQuerySet
+from inspections.models.enterprises import is_safety_office
 
 
 class SchemeQuerySet(ScopedQuerySet):
@@ -137,7 +139,8 @@ class Period(models.Model):
 class SheetQuerySet(ScopedQuerySet):
     """A grid worker: their own sheets. A community: its own sheet and its workers'. A zone leader:
     the zone's sheet, its communities' and its workers' (the delegated power). A department: its
-    own sheet. The street office: all."""
+    own sheet (the safety office also the service firms'). Contractor staff: their firm's. The
+    street office: all."""
 
     def for_grid_worker(self, user):
         return self.filter(subject_type=SubjectType.GRID_WORKER, subject_id=user.pk)
@@ -152,7 +155,13 @@ class SheetQuerySet(ScopedQuerySet):
         return self.filter(zone_id=user.zone_id).exclude(subject_type=SubjectType.DEPARTMENT)
 
     def for_department(self, user):
-        return self.filter(subject_type=SubjectType.DEPARTMENT, subject_id=user.department_id)
+        own = Q(subject_type=SubjectType.DEPARTMENT, subject_id=user.department_id)
+        if is_safety_office(user):  # the safety office supervises the service firms
+            own |= Q(subject_type=SubjectType.CONTRACTOR)
+        return self.filter(own)
+
+    def for_contractor(self, user):
+        return self.filter(subject_type=SubjectType.CONTRACTOR, subject_id__in=firm_ids_of(user))
 
     def current(self):
         return self.filter(is_current=True)

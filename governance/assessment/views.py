@@ -23,9 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework.errors import Forbidden, Refused
 from casework.http import forbid, refusal_message
 from casework.spreadsheets import CONTENT_TYPE as XLSX
+from contractors.selectors.scorecard import Period as CardPeriod
 from governance.assessment import appeals, exports, selectors, services
 from governance.assessment.choices import AppealStatus, ExclusionReason, SubjectType
 from governance.assessment.models import Exclusion, Period
+from governance.assessment.sources_contractors import CONTRACTOR_MEASURES
 from grids.access import get_visible_or_404
 from incidents.models import Incident
 
@@ -128,7 +130,16 @@ def line_detail(request, pk: int, key: str):
     return render(request, "governance/assessment/line.html", {
         "sheet": sheet, "line": line, "page": page, "rows": page.object_list,
         "num_ids": set(line["num_ids"]), "den_ids": set(line["den_ids"]), "is_hazard": line.get("source") == "hazards",
+        **_contractor_line(sheet, line),
     })
+
+
+def _contractor_line(sheet, line: dict) -> dict:
+    """A contractor's line links each row to the contract's scorecard line of the same quarter."""
+    if line.get("source") != "contractors":
+        return {}
+    kpi = CONTRACTOR_MEASURES[line["numerator_metric"]].kpi
+    return {"is_contractor": True, "card_kpi": kpi, "card_period": CardPeriod.quarter_of(sheet.period.start).label}
 
 
 @login_required
