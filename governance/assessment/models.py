@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import TimelineEventBase
+from casework.models import PhotoBase, TimelineEventBase
 from contractors.models.scoping import firm_ids_of
 from governance.assessment.choices import (
     DEFAULT_BONUS_CAP,
@@ -315,3 +315,39 @@ class SheetComment(models.Model):
 
 # Who may comment on a sheet besides the street office: the zone's leader (their workers).
 COMMENTERS = frozenset({Role.ZONE_LEADER, Role.STREET, Role.ADMIN})
+
+
+def appeal_file_path(instance, filename: str) -> str:
+    return f"assessment/appeals/{instance.appeal_id}/{filename}"
+
+
+class AppealFileQuerySet(ScopedQuerySet):
+    """Those who may see the appeal see its files."""
+
+    def visible_to(self, user):
+        return self.filter(appeal__in=Appeal.objects.visible_to(user).values("pk"))
+
+
+class AppealFile(PhotoBase):
+    """A file of evidence attached to an appeal: a photo (re-encoded as JPEG without EXIF by
+    casework.photos, like a case photo) or a PDF (checked to be one, and the size limit)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="files", verbose_name=_("appeal"))
+    image = models.ImageField(_("photo"), upload_to=appeal_file_path, width_field="width", height_field="height",
+                              blank=True)
+    document = models.FileField(_("PDF"), upload_to=appeal_file_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+
+    objects = AppealFileQuerySet.as_manager()
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("appeal evidence file")
+        verbose_name_plural = _("appeal evidence files")
+        constraints = [models.CheckConstraint(condition=~Q(image="") | ~Q(document=""), name="appeal_file_has_a_file")]
+
+    def __str__(self) -> str:
+        return self.original_name or (self.image.name if self.image else self.document.name)
+
+    @property
+    def is_pdf(self) -> bool:
+        return bool(self.document)
