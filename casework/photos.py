@@ -133,6 +133,14 @@ def attach_photos(model: type[PhotoBase], uploads: list[CleanedPhoto], *, upload
     return photos
 
 
+def note_written(name: str) -> None:
+    """Note a file the caller wrote itself (a checked PDF beside the photos) for the enclosing
+    files_discarded_on_error() block, so a failure removes it with the photos."""
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+
+
 def save_cleaned(field_file, content: CleanedPhoto) -> None:
     """Write a cleaned photo into an image field (without saving the row), noted for the enclosing
     files_discarded_on_error() block. Anything not made by clean_photo is refused: a programming

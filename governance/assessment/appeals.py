@@ -12,9 +12,11 @@ an overdue zone review passes to the street office; an overdue street review is 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,8 @@ from casework.calendar import load_calendar
 from casework.choices import LimitKind
 from casework.engine import Move, Step
 from casework.errors import Forbidden, Refused
+from casework.photos import attach_photos, clean_photo, files_discarded_on_error, note_written
+from contractors.models.scoping import firm_ids_of
 from governance.assessment import compute, scoring
 from governance.assessment.choices import (
     APPEAL_TRANSITIONS,
@@ -38,7 +42,7 @@ from governance.assessment.choices import (
     ExclusionReason,
     SubjectType,
 )
-from governance.assessment.models import Appeal, AppealEvent, Exclusion, ScoreSheet
+from governance.assessment.models import Appeal, AppealEvent, AppealFile, Exclusion, ScoreSheet
 from grids.access import get_visible_or_404
 from grids.choices import Role
 from grids.models import User
@@ -255,12 +259,65 @@ def may_appeal(actor, sheet: ScoreSheet) -> bool:
         return role == Role.COMMUNITY and actor.community_id == sheet.subject_id
     if sheet.subject_type == SubjectType.ZONE:
         return role == Role.ZONE_LEADER and actor.zone_id == sheet.subject_id
+    if sheet.subject_type == SubjectType.CONTRACTOR:
+        return role == Role.CONTRACTOR and firm_ids_of(actor).filter(firm_id=sheet.subject_id).exists()
     return role == Role.DEPARTMENT and actor.department_id == sheet.subject_id
 
 
-@transaction.atomic
-def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str, incident_id=None,
+MAX_EVIDENCE_FILES = 5
+MAX_PDF_BYTES = 10 * 1024 * 1024
+
+
+def clean_evidence(uploads) -> list[tuple[str, object, str]]:
+    """The evidence files, checked before anything is written: (kind, content, original name).
+    A photo goes through casework.photos (re-encoded as JPEG, EXIF dropped, size and pixel
+    limits); a PDF must start with %PDF and stay within 10 MB. Anything else is refused."""
+    uploads = [u for u in (uploads or []) if u]
+    if len(uploads) > MAX_EVIDENCE_FILES:
+        raise ValidationError({"files": _("At most %(n)s files.") % {"n": MAX_EVIDENCE_FILES}})
+    cleaned = []
+    for upload in uploads:
+        name = str(getattr(upload, "name", "") or "file")[:200]
+        upload.seek(0)
+        head = upload.read(5)
+        upload.seek(0)
+        if head.startswith(b"%PDF-"):
+            if (upload.size or 0) > MAX_PDF_BYTES:
+                raise ValidationError({"files": _("%(name)s is larger than 10 MB.") % {"name": name}})
+            cleaned.append(("pdf", ContentFile(upload.read(), name=f"{uuid.uuid4().hex}.pdf"), name))
+            continue
+        try:
+            cleaned.append(("photo", clean_photo(upload), name))
+        except ValidationError as error:
+            raise ValidationError({"files": [
+                _("%(name)s is neither a PDF nor a JPEG, PNG or WebP photo.") % {"name": name}
+                if error.code in ("bad_type", "bad_image") else message for message in error.messages]}) from None
+    return cleaned
+
+
+def _store_evidence(appeal: Appeal, cleaned, actor) -> None:
+    for kind, content, name in cleaned:
+        if kind == "photo":
+            attach_photos(AppealFile, [content], uploaded_by=actor, appeal=appeal, original_name=name)
+            continue
+        row = AppealFile(appeal=appeal, uploaded_by=actor, original_name=name)
+        row.document.save(content.name, content, save=False)
+        note_written(row.document.name)
+        row.save()
+
+
+def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str, incident_id=None, files=(),
                   now: dt.datetime | None = None) -> Appeal:
+    """An appeal against one line of a published sheet, with its evidence (text, and files)."""
+    cleaned = clean_evidence(files)
+    with files_discarded_on_error():
+        return _submit_appeal(sheet_id, actor=actor, line_key=line_key, reason=reason, evidence=evidence,
+                              incident_id=incident_id, cleaned=cleaned, now=now)
+
+
+@transaction.atomic
+def _submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str, incident_id, cleaned,
+                   now: dt.datetime | None) -> Appeal:
     now = now or timezone.now()
     sheet = get_visible_or_404(ScoreSheet.objects.select_related("period"), actor, pk=sheet_id)
     if not may_appeal(actor, sheet):
@@ -277,6 +334,8 @@ def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str,
     if line is None:
         raise ValidationError({"line_key": _("Choose the score line you appeal against.")})
     incident = None
+    if incident_id not in (None, "") and line.get("source") == "contractors":
+        raise ValidationError({"incident": _("A contractor's line lists visits and findings, not cases: leave the case empty.")})
     if incident_id not in (None, ""):
         try:
             case_id = int(incident_id)
@@ -287,7 +346,7 @@ def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str,
         incident = Incident.objects.get(pk=case_id)
     if Appeal.objects.open().filter(sheet=sheet, line_key=line_key).exists():
         raise Refused(_("An appeal against this line is already under review."))
-    straight = sheet.subject_type in (SubjectType.ZONE, SubjectType.DEPARTMENT) or actor.role == Role.ZONE_LEADER
+    straight = sheet.subject_type in (SubjectType.ZONE, SubjectType.DEPARTMENT, SubjectType.CONTRACTOR) or actor.role == Role.ZONE_LEADER
     status = AppealStatus.STREET_REVIEW if straight else AppealStatus.ZONE_REVIEW
     days = STREET_REVIEW_WORKING_DAYS if straight else ZONE_REVIEW_WORKING_DAYS
     appeal = Appeal.objects.create(
@@ -295,8 +354,9 @@ def submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str,
         evidence=_text({"evidence": evidence}, "evidence"), status=status, submitted_by=actor, submitted_at=now,
         due_at=_due(now, days),
     )
+    _store_evidence(appeal, cleaned, actor)
     event = record(appeal, AppealEventKind.SUBMITTED, actor=actor, to_status=status, note=appeal.reason, at=now,
-                   data={"line": line_key, "incident": incident.pk if incident else None})
+                   data={"line": line_key, "incident": incident.pk if incident else None, "files": len(cleaned)})
     reviewers = street_office() if straight else zone_leaders(sheet.zone_id)
     transaction.on_commit(lambda: tell(reviewers, appeal, event), robust=True)
     return appeal

@@ -10,13 +10,14 @@ from grids.choices import Role
 
 
 class SubjectType(models.TextChoices):
-    """Who is assessed. Contractors are not here yet: the contractors app holds no data so far
-    (contractors/models.py is empty); their scheme joins when it does."""
+    """Who is assessed. A contractor is a service firm, scored on its contracts' scorecards
+    (governance.assessment.sources_contractors)."""
 
     GRID_WORKER = "grid_worker", _("Grid worker")
     COMMUNITY = "community", _("Community")
     ZONE = "zone", _("Zone")
     DEPARTMENT = "department", _("Department")
+    CONTRACTOR = "contractor", _("Contractor")
 
 
 class PeriodKind(models.TextChoices):
@@ -36,13 +37,16 @@ class Scoring(models.TextChoices):
 
     RATE, BANDS and LINEAR give 0–100 points, weighted by the indicator's weight (in %);
     DEDUCTION starts from its weight (in points) and loses `per_item` per counted case, floored at
-    zero (扣完为止); BONUS adds `per_item` per counted item up to its cap, on top of 100."""
+    zero (扣完为止); BONUS adds `per_item` per counted item up to its cap, on top of 100; PENALTY
+    takes `per_item` per counted item off the total, uncapped (the contractors' 漏判), the total
+    floored at zero."""
 
     RATE = "rate", _("Rate × 100")
     BANDS = "bands", _("Band table")
     LINEAR = "linear", _("Linear scale")
     DEDUCTION = "deduction", _("Deduction per item")
     BONUS = "bonus", _("Bonus per item")
+    PENALTY = "penalty", _("Penalty per item (uncapped)")
 
 
 class Direction(models.TextChoices):

@@ -13,15 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from governance.assessment import scoring
 from governance.assessment.choices import YEAR_H1_WEIGHT, PeriodKind, SubjectType
 from governance.assessment.models import Period, Scheme, ScoreSheet
 from governance.assessment.sources import GROUP_COLUMN, METRICS, SOURCES, period_of
+from governance.assessment.sources_contractors import firms
 from grids.choices import Role
 from grids.models import Community, Department, User, Zone
+from inspections.choices import EnterpriseStatus
+from inspections.models import Enterprise
 
 
 @dataclass
@@ -33,23 +36,36 @@ class Subject:
     population: int | None = None
     worker_kind: str = ""
     cells: list[int] = field(default_factory=list)
+    enterprises: int | None = None  # enterprises in business on the subject's territory
+
+
+def _enterprises_by(column: str) -> dict[int, int]:
+    active = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE).order_by()
+    return dict(active.values(column).annotate(n=Count("pk")).values_list(column, "n"))
 
 
 def subjects_of(subject_type: str) -> list[Subject]:
     if subject_type == SubjectType.DEPARTMENT:
         return [Subject(d.pk, d.name) for d in Department.objects.filter(is_active=True)]
     if subject_type == SubjectType.COMMUNITY:
-        return [Subject(c.pk, c.name, c.zone_id, c.pk, c.population) for c in Community.objects.all()]
+        firms_in = _enterprises_by("community")
+        return [Subject(c.pk, c.name, c.zone_id, c.pk, c.population, enterprises=firms_in.get(c.pk, 0))
+                for c in Community.objects.all()]
+    if subject_type == SubjectType.CONTRACTOR:
+        return [Subject(pk, name) for pk, name in firms()]
     if subject_type == SubjectType.ZONE:
         people = dict(Community.objects.values("zone").annotate(n=Sum("population")).values_list("zone", "n"))
-        return [Subject(z.pk, z.name, z.pk, None, people.get(z.pk) or 0) for z in Zone.objects.all()]
+        firms_in = _enterprises_by("zone")
+        return [Subject(z.pk, z.name, z.pk, None, people.get(z.pk) or 0, enterprises=firms_in.get(z.pk, 0))
+                for z in Zone.objects.all()]
     workers = User.objects.filter(role=Role.GRID_WORKER, is_active=True).select_related("community")
     cells: dict[int, list[int]] = defaultdict(list)
     for user_id, cell_id in User.grid_cells.through.objects.values_list("user_id", "gridcell_id"):
         cells[user_id].append(cell_id)
+    in_cell = _enterprises_by("grid_cell")
     return [
         Subject(w.pk, w.display_name, w.community.zone_id if w.community_id else None, w.community_id, None,
-                w.worker_kind, cells.get(w.pk, []))
+                w.worker_kind, cells.get(w.pk, []), sum(in_cell.get(c, 0) for c in cells.get(w.pk, [])))
         for w in workers
     ]
 
@@ -117,6 +133,10 @@ def _per_10k(count: int, population: int | None) -> float | None:
     return round(count * 10000 / population, 2) if population else None
 
 
+def _per_100(count: int, enterprises: int | None) -> float | None:
+    return round(count * 100 / enterprises, 2) if enterprises else None
+
+
 def build_lines(scheme: Scheme, subject: Subject, figures: Figures) -> list[dict]:
     lines = []
     for ind in scheme.indicators.all():
@@ -132,6 +152,8 @@ def build_lines(scheme: Scheme, subject: Subject, figures: Figures) -> list[dict
             "source": METRICS[ind.numerator].source,
             "numerator": num, "denominator": den, "value": value, "points": points,
             "per_10k": _per_10k(num, subject.population),
+            # hazards per 100 enterprises (SAFETY.md §8.4), beside the raw count
+            "per_100_enterprises": _per_100(num, subject.enterprises) if METRICS[ind.numerator].source == "hazards" else None,
             "num_ids": figures.members(subject.pk, ind.numerator),
             "den_ids": figures.members(subject.pk, ind.denominator) if ind.denominator else [],
         })

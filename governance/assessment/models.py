@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import TimelineEventBase
+from casework.models import PhotoBase, TimelineEventBase
+from contractors.models.scoping import firm_ids_of
 from governance.assessment.choices import (
     DEFAULT_BONUS_CAP,
     AppealEventKind,
@@ -27,6 +28,7 @@ from governance.assessment.choices import (
 )
 from grids.choices import Role, WorkerKind
 from grids.models.scoping import ScopedQuerySet
+from inspections.models.enterprises import is_safety_office
 
 
 class SchemeQuerySet(ScopedQuerySet):
@@ -137,7 +139,8 @@ class Period(models.Model):
 class SheetQuerySet(ScopedQuerySet):
     """A grid worker: their own sheets. A community: its own sheet and its workers'. A zone leader:
     the zone's sheet, its communities' and its workers' (the delegated power). A department: its
-    own sheet. The street office: all."""
+    own sheet (the safety office also the service firms'). Contractor staff: their firm's. The
+    street office: all."""
 
     def for_grid_worker(self, user):
         return self.filter(subject_type=SubjectType.GRID_WORKER, subject_id=user.pk)
@@ -152,7 +155,13 @@ class SheetQuerySet(ScopedQuerySet):
         return self.filter(zone_id=user.zone_id).exclude(subject_type=SubjectType.DEPARTMENT)
 
     def for_department(self, user):
-        return self.filter(subject_type=SubjectType.DEPARTMENT, subject_id=user.department_id)
+        own = Q(subject_type=SubjectType.DEPARTMENT, subject_id=user.department_id)
+        if is_safety_office(user):  # the safety office supervises the service firms
+            own |= Q(subject_type=SubjectType.CONTRACTOR)
+        return self.filter(own)
+
+    def for_contractor(self, user):
+        return self.filter(subject_type=SubjectType.CONTRACTOR, subject_id__in=firm_ids_of(user))
 
     def current(self):
         return self.filter(is_current=True)
@@ -306,3 +315,39 @@ class SheetComment(models.Model):
 
 # Who may comment on a sheet besides the street office: the zone's leader (their workers).
 COMMENTERS = frozenset({Role.ZONE_LEADER, Role.STREET, Role.ADMIN})
+
+
+def appeal_file_path(instance, filename: str) -> str:
+    return f"assessment/appeals/{instance.appeal_id}/{filename}"
+
+
+class AppealFileQuerySet(ScopedQuerySet):
+    """Those who may see the appeal see its files."""
+
+    def visible_to(self, user):
+        return self.filter(appeal__in=Appeal.objects.visible_to(user).values("pk"))
+
+
+class AppealFile(PhotoBase):
+    """A file of evidence attached to an appeal: a photo (re-encoded as JPEG without EXIF by
+    casework.photos, like a case photo) or a PDF (checked to be one, and the size limit)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="files", verbose_name=_("appeal"))
+    image = models.ImageField(_("photo"), upload_to=appeal_file_path, width_field="width", height_field="height",
+                              blank=True)
+    document = models.FileField(_("PDF"), upload_to=appeal_file_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+
+    objects = AppealFileQuerySet.as_manager()
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("appeal evidence file")
+        verbose_name_plural = _("appeal evidence files")
+        constraints = [models.CheckConstraint(condition=~Q(image="") | ~Q(document=""), name="appeal_file_has_a_file")]
+
+    def __str__(self) -> str:
+        return self.original_name or (self.image.name if self.image else self.document.name)
+
+    @property
+    def is_pdf(self) -> bool:
+        return bool(self.document)

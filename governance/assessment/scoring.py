@@ -6,7 +6,8 @@ numerator alone (a count). Then:
 - BANDS: the points of the first band whose upper bound (inclusive) the value does not exceed;
 - LINEAR: 0 at `low`, 100 at `high`, straight in between, clamped (DOWN: reversed);
 - DEDUCTION: weight − per_item × count, floored at zero (扣完为止);
-- BONUS: per_item × count, capped at `cap`; all bonuses together capped at the scheme's bonus cap.
+- BONUS: per_item × count, capped at `cap`; all bonuses together capped at the scheme's bonus cap;
+- PENALTY: − per_item × count, uncapped; the total is floored at zero.
 
 The weighted lines (RATE, BANDS, LINEAR) contribute points × weight ÷ 100. A line with nothing to
 count (rate with denominator 0) is "not applicable": its weight goes to the other weighted lines in
@@ -96,6 +97,8 @@ def points_of(rule: Rule, value: float | None) -> float | None:
     if rule.scoring == Scoring.BONUS:
         points = rule.per_item * Decimal(int(value))
         return float(min(points, rule.cap) if rule.cap is not None else points)
+    if rule.scoring == Scoring.PENALTY:
+        return float(-rule.per_item * Decimal(int(value)))
     raise ValueError(f"unknown scoring {rule.scoring!r}")
 
 
@@ -120,13 +123,13 @@ def total_of(lines: list[dict], bonus_cap: Decimal) -> Decimal | None:
         base += part
     bonus = Decimal(0)
     for line in lines:
-        if line["scoring"] == Scoring.DEDUCTION and line["points"] is not None:
+        if line["scoring"] in (Scoring.DEDUCTION, Scoring.PENALTY) and line["points"] is not None:
             line["weighted"] = str(q(line["points"]))
             base += Decimal(str(line["points"]))
         elif line["scoring"] == Scoring.BONUS and line["points"] is not None:
             line["weighted"] = str(q(line["points"]))
             bonus += Decimal(str(line["points"]))
-    return q(base + min(bonus, bonus_cap))
+    return q(max(Decimal(0), base + min(bonus, bonus_cap)))
 
 
 def grade_of(grades: list[dict], total: Decimal | None) -> dict | None:

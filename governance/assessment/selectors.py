@@ -7,10 +7,12 @@ from django.http import Http404
 
 from governance.assessment.choices import APPEAL_STATUS_BADGE, OPEN_APPEAL_STATUSES, PeriodStatus, SubjectType
 from governance.assessment.models import Appeal, Period, Scheme, ScoreSheet
+from governance.assessment.sources_contractors import line_rows as contractor_line_rows
 from grids.access import get_visible_or_404
 from grids.choices import Role
 from incidents.models import Incident
 from inspections.models import Hazard
+from inspections.models.enterprises import is_safety_office
 
 # The ranking reads no lines (they carry the case ids): the columns it shows only.
 RANKING_FIELDS = ("pk", "period_id", "subject_type", "subject_id", "subject_name", "zone_id", "community_id", "version",
@@ -21,6 +23,7 @@ def own_subject_type(user) -> str | None:
     return {
         Role.GRID_WORKER: SubjectType.GRID_WORKER, Role.COMMUNITY: SubjectType.COMMUNITY,
         Role.ZONE_LEADER: SubjectType.ZONE, Role.DEPARTMENT: SubjectType.DEPARTMENT,
+        Role.CONTRACTOR: SubjectType.CONTRACTOR,
     }.get(getattr(user, "role", None))
 
 
@@ -39,7 +42,8 @@ def subject_types_for(user) -> list[tuple[str, str]]:
         Role.GRID_WORKER: {SubjectType.GRID_WORKER},
         Role.COMMUNITY: {SubjectType.COMMUNITY, SubjectType.GRID_WORKER},
         Role.ZONE_LEADER: {SubjectType.ZONE, SubjectType.COMMUNITY, SubjectType.GRID_WORKER},
-        Role.DEPARTMENT: {SubjectType.DEPARTMENT},
+        Role.DEPARTMENT: {SubjectType.DEPARTMENT} | ({SubjectType.CONTRACTOR} if is_safety_office(user) else set()),
+        Role.CONTRACTOR: {SubjectType.CONTRACTOR},
     }.get(user.role, set())
     return [(value, label) for value, label in SubjectType.choices if value in allowed]
 
@@ -63,8 +67,11 @@ def own_sheets(user) -> QuerySet:
     subject_type = own_subject_type(user)
     if subject_type is None:
         return ScoreSheet.objects.none()
+    mine = ScoreSheet.objects.visible_to(user).current().filter(subject_type=subject_type)
+    if subject_type != SubjectType.CONTRACTOR:  # contractor staff see only their firm's sheets anyway
+        mine = mine.filter(subject_id=own_subject_id(user))
     return (
-        ScoreSheet.objects.visible_to(user).current().filter(subject_type=subject_type, subject_id=own_subject_id(user))
+        mine
         .select_related("period").only(*RANKING_FIELDS, "period__kind", "period__start", "period__end", "period__status")
         .order_by("-period__start", "period__kind")
     )
@@ -90,6 +97,8 @@ def line_or_404(sheet: ScoreSheet, key: str) -> dict:
 
 def line_rows(user, line: dict) -> QuerySet:
     """The exact rows behind a line (numerator and denominator), as far as the user may see them."""
+    if line.get("source") == "contractors":
+        return contractor_line_rows(user, line)
     ids = sorted(set(line["num_ids"]) | set(line["den_ids"]))
     if line.get("source") == "hazards":
         return Hazard.objects.visible_to(user).filter(pk__in=ids).select_related("enterprise").order_by("pk")

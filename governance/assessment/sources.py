@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from governance.assessment.choices import SubjectType
+from governance.assessment.sources_contractors import CONTRACTOR_MEASURES, ContractorSource
 from governance.dashboard.selectors import MEASURES, PERIOD, Measure, Period
 from incidents.choices import EventKind, Source, Stage, Status
 from incidents.models import Incident, IncidentEvent, StageDeadline
@@ -177,7 +178,7 @@ class HazardSource:
         return out
 
 
-SOURCES: dict[str, MeasureSource] = {"cases": CaseSource(), "hazards": HazardSource()}
+SOURCES: dict[str, MeasureSource] = {"cases": CaseSource(), "hazards": HazardSource(), "contractors": ContractorSource()}
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,8 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
     _case("verified"), _case("verified_on_time"), _case("red_carded"),
     Metric("hazards_recorded", "hazards", "hazards_recorded", ACTOR),
     Metric("hazards_confirmed", "hazards", "hazards_confirmed", ACTOR),
+    # the contractors' scorecard (sources_contractors), by firm
+    *(Metric(key, "contractors", key, ACTOR) for key in CONTRACTOR_MEASURES),
 ]}
 
 # The column a metric groups by, per subject type and basis. A grid worker's territory is their
@@ -217,6 +220,7 @@ GROUP_COLUMN = {
     SubjectType.COMMUNITY: {TERRITORY: "community", ACTOR: "community"},
     SubjectType.ZONE: {TERRITORY: "zone", ACTOR: "zone"},
     SubjectType.GRID_WORKER: {TERRITORY: "grid_cell", ACTOR: "reporter"},
+    SubjectType.CONTRACTOR: {TERRITORY: "firm", ACTOR: "firm"},
 }
 
 def period_of(start: dt.date, end: dt.date) -> Period:

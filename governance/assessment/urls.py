@@ -12,6 +12,7 @@ urlpatterns = [
     path("appeals/", views.appeal_list, name="appeals"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),
     path("appeals/<int:pk>/act/", views.appeal_act, name="appeal-act"),
+    path("appeals/<int:pk>/files/<int:file_pk>/", views.appeal_file, name="appeal-file"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
     path("sheets/<int:pk>/lines/<slug:key>/", views.line_detail, name="line"),
     path("sheets/<int:pk>/comment/", views.sheet_comment, name="sheet-comment"),

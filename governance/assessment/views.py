@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.errors import Forbidden, Refused
+from casework.files import private_file_response
 from casework.http import forbid, refusal_message
 from casework.spreadsheets import CONTENT_TYPE as XLSX
+from contractors.selectors.scorecard import Period as CardPeriod
 from governance.assessment import appeals, exports, selectors, services
 from governance.assessment.choices import AppealStatus, ExclusionReason, SubjectType
-from governance.assessment.models import Exclusion, Period
+from governance.assessment.models import AppealFile, Exclusion, Period
+from governance.assessment.sources_contractors import CONTRACTOR_MEASURES
 from grids.access import get_visible_or_404
 from incidents.models import Incident
 
@@ -128,7 +131,16 @@ def line_detail(request, pk: int, key: str):
     return render(request, "governance/assessment/line.html", {
         "sheet": sheet, "line": line, "page": page, "rows": page.object_list,
         "num_ids": set(line["num_ids"]), "den_ids": set(line["den_ids"]), "is_hazard": line.get("source") == "hazards",
+        **_contractor_line(sheet, line),
     })
+
+
+def _contractor_line(sheet, line: dict) -> dict:
+    """A contractor's line links each row to the contract's scorecard line of the same quarter."""
+    if line.get("source") != "contractors":
+        return {}
+    kpi = CONTRACTOR_MEASURES[line["numerator_metric"]].kpi
+    return {"is_contractor": True, "card_kpi": kpi, "card_period": CardPeriod.quarter_of(sheet.period.start).label}
 
 
 @login_required
@@ -148,7 +160,7 @@ def sheet_appeal(request, pk: int):
     appeal, ok = _attempt(
         request, appeals.submit_appeal, sheet.pk, actor=request.user, line_key=request.POST.get("line_key", ""),
         reason=request.POST.get("reason", ""), evidence=request.POST.get("evidence", ""),
-        incident_id=request.POST.get("incident") or None,
+        incident_id=request.POST.get("incident") or None, files=request.FILES.getlist("files"),
     )
     if ok:
         messages.success(request, _("Appeal submitted."))
@@ -175,8 +187,19 @@ def appeal_detail(request, pk: int):
     appeal = selectors.appeal(request.user, pk)
     return render(request, "governance/assessment/appeal.html", {
         "appeal": appeal, "line": appeal.sheet.line(appeal.line_key), "events": appeal.events.select_related("actor"),
+        "files": appeal.files.all(),
         "actions": appeals.available(request.user, appeal), "badge": selectors.badge(appeal.status),
     })
+
+
+@login_required
+@require_GET
+def appeal_file(request, pk: int, file_pk: int):
+    """An evidence file, to those who may see the appeal (404 to everyone else)."""
+    row = get_visible_or_404(AppealFile.objects.filter(appeal_id=pk), request.user, pk=file_pk)
+    if row.is_pdf:
+        return private_file_response(row.document, content_type="application/pdf", filename=row.original_name or None)
+    return private_file_response(row.image, content_type="image/jpeg")
 
 
 @login_required

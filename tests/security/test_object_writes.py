@@ -114,6 +114,7 @@ ROUTES: dict[str, str] = {
     "meetings:print-minutes": "meeting",
     "assessment:appeal": "appeal",
     "assessment:appeal-act": "appeal",
+    "assessment:appeal-file": "appeal_file",
     "assessment:sheet": "sheet",
     "assessment:line": "sheet_line",
     "assessment:sheet-comment": "sheet",
@@ -310,6 +311,7 @@ def probes(world, enterprises, checklist, make_inspection, make_hazard, drive, s
         sheet=Probe(outsider_b, {"pk": assessed.sheet.pk}),
         sheet_line=Probe(outsider_b, {"pk": assessed.sheet.pk, "key": "valid_report_rate"}),
         appeal=Probe(outsider_b, {"pk": assessed.appeal.pk}),
+        appeal_file=Probe(outsider_b, {"pk": assessed.appeal.pk, "file_pk": assessed.appeal_file.pk}),
         # Periods and schemes are readable by all staff; their writes are the street office's:
         # a zone leader gets 404 (pages) like everywhere else.
         assessment_period=Probe(outsider_b, {"pk": assessed.period.pk}),

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from contractors.demo import seed_contractors
+from governance.assessment.demo import seed_assessment
 from governance.management.commands.demo_logins import write_demo_logins
 from governance.meetings.demo import seed_meetings
 from grids.demo import seed_organisation
@@ -42,6 +43,8 @@ SEED_STEPS: list[tuple[str, Callable[..., dict[str, int]]]] = [
     # rectified) are the ones the interview step summons enterprises over.
     ("safety contractors", seed_contractors),
     ("joint interviews", seed_interviews),
+    # Last: it scores everything above (cases, hazards, the contractors' visits).
+    ("assessment", seed_assessment),
 ]
 
 
