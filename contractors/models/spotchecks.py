@@ -13,6 +13,11 @@ from contractors.models.scoping import FirmScopedQuerySet
 
 
 class SpotCheckQuerySet(FirmScopedQuerySet):
+    def for_contractor(self, user):
+        # a firm learns of a check once it is done: knowing the draw beforehand, it could visit
+        # the enterprise first and record the hazards as its own findings
+        return super().for_contractor(user).filter(checked_at__isnull=False)
+
     def for_list(self):
         return self.select_related("firm", "enterprise", "visit", "contract")
 

@@ -62,7 +62,8 @@ def _version(plan: ServicePlan, number: int, *, actor, now, risks, templates, vi
 
 
 def _plan_visits(plan: ServicePlan, dates: list[dt.date], *, actor, now) -> int:
-    have = set(plan.visits.values_list("planned_on", flat=True))
+    # a cancelled visit does not hold its day: a date dropped and planned again gets a new visit
+    have = set(plan.visits.exclude(status=VisitStatus.CANCELLED).values_list("planned_on", flat=True))
     new = [Visit(plan=plan, contract_id=plan.contract_id, firm_id=plan.contract.firm_id, enterprise_id=plan.enterprise_id,
                  planned_on=day, status=VisitStatus.PLANNED) for day in dates if day not in have]
     created = Visit.objects.bulk_create(new)
@@ -122,7 +123,8 @@ def revise_plan(pk, *, actor, note, now: dt.datetime | None = None, **changes) -
             **{k: changes.get(k, getattr(old, k)) for k in ("risks", "training", "targets")})
         plan.save(update_fields=["current"])
         _plan_visits(plan, dates, actor=actor, now=now)
-        gone = plan.visits.filter(status=VisitStatus.PLANNED).exclude(planned_on__in=dates)
+        # only days still ahead are dropped; a planned day already past stays, and counts as missed
+        gone = plan.visits.filter(status=VisitStatus.PLANNED, planned_on__gt=timezone.localdate(now)).exclude(planned_on__in=dates)
         for visit in gone:
             VisitEvent.objects.create(visit=visit, kind=VisitEventKind.CANCEL, actor=actor, from_status=VisitStatus.PLANNED,
                                       to_status=VisitStatus.CANCELLED, note=plan.current.note, created_at=now)

@@ -130,6 +130,9 @@ def _guard(actor, visit: Visit, action: str) -> str | None:
             return _("Only a flagged visit not yet reviewed can be accepted or rejected.")
     if action == VisitAction.CANCEL and actor.role == Role.DEPARTMENT and not may_manage(actor):
         return _("Only the street office or the safety office may do this.")
+    if action == VisitAction.CANCEL and actor.role == Role.CONTRACTOR and visit.planned_on <= timezone.localdate():
+        # a missed visit stays missed: the on-time score leaves cancelled visits out
+        return _("A visit whose day has come can only be cancelled by the street office or the safety office.")
     return None
 
 

@@ -40,6 +40,7 @@ from governance.assessment.choices import (
     AppealEventKind,
     AppealStatus,
     ExclusionReason,
+    Scoring,
     SubjectType,
 )
 from governance.assessment.models import Appeal, AppealEvent, AppealFile, Exclusion, ScoreSheet
@@ -106,24 +107,39 @@ def _text(params: dict, name: str, *, required: bool = True, limit: int = 2000) 
 # --- new versions -----------------------------------------------------------------------------------
 
 
-def new_version(sheet: ScoreSheet, lines: list[dict], *, reason: str, now: dt.datetime) -> ScoreSheet:
-    """A copy of `sheet` with `lines`, rescored, as the current version; the old one stays."""
-    locked = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
-    if not locked.is_current:
-        raise Refused(_("This score sheet has been revised since; appeal against the current version."))
-    latest = ScoreSheet.objects.filter(period_id=sheet.period_id, subject_type=sheet.subject_type,
-                                       subject_id=sheet.subject_id).order_by("-version").first()
-    locked.is_current = False
-    locked.save(update_fields=["is_current"])
+def new_version(sheet: ScoreSheet, change, *, reason: str, now: dt.datetime) -> ScoreSheet:
+    """A new current version of `sheet`'s subject: `change(lines)` applied to the lines of the
+    version current now — a later one than `sheet` when an appeal against another line was decided
+    first —, rescored; the old versions stay."""
+    versions = ScoreSheet.objects.filter(period_id=sheet.period_id, subject_type=sheet.subject_type, subject_id=sheet.subject_id)
+    # Deciders of the subject's appeals queue on its first version; the current one is read after
+    # the lock, so that a version another decider has just written is the one changed.
+    versions.select_for_update().order_by("version").values_list("pk", flat=True).first()
+    current = versions.get(is_current=True)
+    latest = versions.order_by("-version").values_list("version", flat=True).first()
+    current.is_current = False
+    current.save(update_fields=["is_current"])
     copy = ScoreSheet(
-        period_id=sheet.period_id, scheme=sheet.scheme, subject_type=sheet.subject_type, subject_id=sheet.subject_id,
-        subject_name=sheet.subject_name, zone_id=sheet.zone_id, community_id=sheet.community_id,
-        population=sheet.population, version=latest.version + 1, is_current=True, lines=lines,
-        combined=dict(sheet.combined), flags=list(sheet.flags), computed_at=now, reason=reason[:300], rank=sheet.rank,
+        period_id=current.period_id, scheme=current.scheme, subject_type=current.subject_type, subject_id=current.subject_id,
+        subject_name=current.subject_name, zone_id=current.zone_id, community_id=current.community_id,
+        population=current.population, version=latest + 1, is_current=True, lines=change([dict(line) for line in current.lines]),
+        combined=dict(current.combined), flags=list(current.flags), computed_at=now, reason=reason[:300], rank=current.rank,
     )
-    compute.finish(copy, sheet.scheme)
+    compute.finish(copy, current.scheme)
     copy.save()
     return copy
+
+
+def points_range(line: dict) -> tuple[Decimal | None, Decimal | None]:
+    """The points a line can carry, for an adjustment: 0–100 for a weighted line, 0 to its weight
+    for a deduction, 0 to its cap for a bonus, at most 0 for a penalty (None: unbounded)."""
+    if line["scoring"] == Scoring.DEDUCTION:
+        return Decimal(0), Decimal(line["weight"])
+    if line["scoring"] == Scoring.BONUS:
+        return Decimal(0), None if line.get("cap") is None else Decimal(line["cap"])
+    if line["scoring"] == Scoring.PENALTY:
+        return None, Decimal(0)
+    return Decimal(0), Decimal(100)
 
 
 def _line_without(line: dict, case_id: int) -> dict:
@@ -169,14 +185,19 @@ def _adjust(step: Step) -> Move:
     appeal = step.obj
     move = _decide(step, AppealEventKind.ADJUST)
     try:
-        points = float(Decimal(str(step.params.get("points", "")).strip()))
+        value = Decimal(str(step.params.get("points", "")).strip())
     except ArithmeticError:
         raise ValidationError({"points": _("Enter the line's new points.")}) from None
-    if not 0 <= points <= 100:
-        raise ValidationError({"points": _("Points lie between 0 and 100.")})
-    lines = [dict(line, points=points, adjusted=True) if line["key"] == appeal.line_key else dict(line)
-             for line in appeal.sheet.lines]
-    appeal.result_sheet = new_version(appeal.sheet, lines, reason=_("Adjusted on appeal %(n)s") % {"n": appeal.pk}, now=step.now)
+    low, high = points_range(appeal.sheet.line(appeal.line_key))
+    if not value.is_finite() or (low is not None and value < low) or (high is not None and value > high):
+        raise ValidationError({"points": _("This line's points lie between %(low)s and %(high)s.") % {
+            "low": "−∞" if low is None else low, "high": "+∞" if high is None else high}})
+    points = float(value)
+
+    def adjusted(lines):
+        return [dict(line, points=points, adjusted=True) if line["key"] == appeal.line_key else line for line in lines]
+
+    appeal.result_sheet = new_version(appeal.sheet, adjusted, reason=_("Adjusted on appeal %(n)s") % {"n": appeal.pk}, now=step.now)
     move.data = {"points": points, "version": appeal.result_sheet.version}
     return move
 
@@ -196,8 +217,8 @@ def _exclude(step: Step) -> Move:
                 "reason": ExclusionReason.APPEAL.label, "note": appeal.decision_note},
             data={"assessment": "excluded", "reason": ExclusionReason.APPEAL, "appeal": appeal.pk, "approved_by": step.actor.pk},
         )
-    lines = [_line_without(line, appeal.incident_id) for line in appeal.sheet.lines]
-    appeal.result_sheet = new_version(appeal.sheet, lines, reason=_("Case excluded on appeal %(n)s") % {"n": appeal.pk}, now=step.now)
+    appeal.result_sheet = new_version(appeal.sheet, lambda lines: [_line_without(line, appeal.incident_id) for line in lines],
+                                      reason=_("Case excluded on appeal %(n)s") % {"n": appeal.pk}, now=step.now)
     move.data = {"incident": appeal.incident_id, "version": appeal.result_sheet.version}
     return move
 
@@ -320,6 +341,8 @@ def _submit_appeal(sheet_id, *, actor, line_key: str, reason: str, evidence: str
                    now: dt.datetime | None) -> Appeal:
     now = now or timezone.now()
     sheet = get_visible_or_404(ScoreSheet.objects.select_related("period"), actor, pk=sheet_id)
+    # two appeals against one line at once queue here, so that the second sees the first
+    ScoreSheet.objects.select_for_update().filter(pk=sheet.pk).values_list("pk", flat=True).first()
     if not may_appeal(actor, sheet):
         raise Forbidden(_("Only the assessed subject appeals against its score."))
     period = sheet.period

@@ -252,6 +252,9 @@ def comment_on_sheet(sheet_id, *, actor, text: str, now: dt.datetime | None = No
     sheet = get_visible_or_404(ScoreSheet, actor, pk=sheet_id)
     if not (actor.sees_everything or actor.role in COMMENTERS):
         raise Forbidden(_("Only the zone and the street office comment on scores."))
+    if not sheet.period.is_published:
+        # provisional sheets are replaced every night; a comment would tie them down
+        raise Refused(_("Scores can be commented on once their period is published."))
     text = (text or "").strip()
     if not text or len(text) > 2000:
         raise ValidationError({"text": _("Write a comment (at most 2000 characters).")})

@@ -118,7 +118,7 @@ def sheet_detail(request, pk: int):
         "comments": sheet.comments.select_related("author"),
         "appeals": sheet.appeals.select_related("submitted_by", "incident"),
         "may_appeal": bool(window_open) and appeals.may_appeal(request.user, sheet),
-        "may_comment": request.user.sees_everything or request.user.role == "zone_leader",
+        "may_comment": sheet.period.is_published and (request.user.sees_everything or request.user.role == "zone_leader"),
     })
 
 

@@ -83,6 +83,8 @@ def firm_objects(cw, firm: str = "b") -> dict[str, dict]:
     street = User.objects.get(username="p_street")
     contract = Contract.objects.get(pk=plan.contract_id)
     [check] = spotchecks.draw_sample(actor=street, contract=contract.pk, size=1)
+    # done: a firm sees a spot check only once it has been carried out
+    spotchecks.record_spot_check(check.pk, actor=User.objects.get(username="p_safety"), note="复查无新隐患")
     milestone = contract.milestones.first()
     return {
         "contractor_firm": {"pk": contract.firm_id},
