@@ -2,7 +2,7 @@
 
 A `Ladder` names the clocked model (a `ClockedBase` subclass), its timeline model, its rungs
 (condition → level → event → recipients) and how to notify. `sweep` applies each rung set-wise:
-each batch is one statement, UPDATE … WHERE pk IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
+each batch is one statement, UPDATE … WHERE pk = ANY(ARRAY(SELECT … FOR UPDATE SKIP LOCKED LIMIT n))
 RETURNING …: the indexed select of what crossed the rung's threshold locks those rows with SKIP
 LOCKED (a concurrent sweep passes over them and, once this one commits, no longer matches), the
 same statement raises their level and hands back the columns the events and notifications need,
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connections, models, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.db.models.sql import UpdateQuery
 
 from casework.choices import Escalation
@@ -76,6 +76,20 @@ class Ladder:
     due_field: str = "due_at"
 
 
+class _AmongArray(Func):
+    # pk = ANY(ARRAY(subquery)): PostgreSQL fetches the picked rows by primary key, where
+    # pk IN (subquery) is planned as a hash semi-join over a sequential scan of the whole table
+    arg_joiner = " = ANY(ARRAY("
+    template = "%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _pk_among(picked: models.QuerySet) -> Q | Func:
+    if connections[picked.db].vendor == "postgresql":
+        return _AmongArray(F("pk"), Subquery(picked))
+    return Q(pk__in=picked)
+
+
 def update_returning(queryset: models.QuerySet, changes: Mapping[str, Any], names: Sequence[str]) -> list:
     """queryset.update(**changes), returning the named columns (their values after the update) of
     every row it changed, as named tuples, in one statement (PostgreSQL; SQLite 3.35+)."""
@@ -125,14 +139,16 @@ def _climb(ladder: Ladder, rung: Rung, now: datetime) -> int:
                 .order_by(due)
                 .values("pk")[: ladder.batch]
             )
-            rows = update_returning(ladder.model.objects.filter(pk__in=picked), changes, names)
+            rows = update_returning(ladder.model.objects.filter(_pk_among(picked)), changes, names)
             if not rows:
                 return total
             rows.sort(key=lambda row: row.pk)
             level = rung.level
             ladder.event_model.objects.bulk_create(
                 [ladder.event_model(
-                    **{ladder.event_owner: row.pk}, kind=rung.event, created_at=now,
+                    # every field given: a missing one costs a get_default() per row
+                    **{ladder.event_owner: row.pk}, kind=rung.event, created_at=now, actor_id=None, note="",
+                    from_status="", to_status="",
                     data={"stage": row.stage, "due_at": getattr(row, due).isoformat(), "level": level, **rung.data},
                 ) for row in rows],
                 batch_size=ladder.batch,
