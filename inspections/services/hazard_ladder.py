@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,10 +45,11 @@ _major = Q(level=HazardLevel.MAJOR)
 
 
 def _letters(rows: list, now: datetime) -> None:
-    # missed_deadlines was raised by the yellow rung; the unique (hazard, missed) keeps one letter per miss
-    missed = dict(Hazard.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "missed_deadlines"))
+    # missed_deadlines as the yellow rung raised it, returned by the red rung's UPDATE; the unique
+    # (hazard, missed) keeps one letter per miss
     SupervisionLetter.objects.bulk_create(
-        (SupervisionLetter(hazard_id=row.pk, missed=max(missed[row.pk], 1), issued_at=now, due_at=row.due_at) for row in rows),
+        (SupervisionLetter(hazard_id=row.pk, missed=max(row.missed_deadlines, 1), issued_at=now, due_at=row.due_at)
+         for row in rows),
         ignore_conflicts=True)
 
 
@@ -66,7 +67,8 @@ RUNGS = (
     Rung("refused", None, HazardEventKind.REFUSED, _("%(code)s: refusal to rectify recorded"),
          # no second REFUSED event while one is open (recorded through the `refuse` action)
          lambda now: (_running & _major & Q(missed_deadlines__gte=2, auto_refused_at__isnull=True)
-                      & ~Q(pk__in=hazards_awaiting_interview().values("pk"))),
+                      # correlated: checked for the few candidates only, not computed for every open hazard
+                      & ~Exists(hazards_awaiting_interview().filter(pk=OuterRef("pk")))),
          updates=lambda now: {"auto_refused_at": now, "refusals": F("refusals") + 1},
          data={"ground": RefusalGround.MISSED_DEADLINES}),
 )
@@ -130,7 +132,7 @@ def _url_of():
 
 
 HAZARD_LADDER = Ladder(
-    model=Hazard, event_model=HazardEvent, event_owner="hazard_id", columns=("zone_id", "grid_cell_id"),
+    model=Hazard, event_model=HazardEvent, event_owner="hazard_id", columns=("zone_id", "grid_cell_id", "missed_deadlines"),
     recipients=_recipients, note=Note, notify=notify_many, url_of=_url_of, key_prefix="hazard-",
 )
 
