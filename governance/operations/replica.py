@@ -22,6 +22,9 @@ from django.db import connections
 
 REPLICA = "replica"
 PRIMARY_ONLY_APPS = {"sessions", "authtoken", "axes", "contenttypes", "auth", "admin"}
+# Models of our own apps that authenticate: the device tokens (an API view of REPLICA_READ_VIEWS
+# authenticates its token inside the view, so inside replica_reads()).
+PRIMARY_ONLY_MODELS = {"governance.ApiToken"}
 
 _reading = contextvars.ContextVar("replica_reads", default=False)
 
@@ -41,7 +44,8 @@ def replica_reads() -> Iterator[None]:
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints) -> str | None:
-        if _reading.get() and model._meta.app_label not in PRIMARY_ONLY_APPS and replica_configured():
+        if (_reading.get() and model._meta.app_label not in PRIMARY_ONLY_APPS
+                and model._meta.label not in PRIMARY_ONLY_MODELS and replica_configured()):
             return REPLICA
         return None
 

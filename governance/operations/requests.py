@@ -41,7 +41,10 @@ def _user_id(request) -> int | None:
 
 def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
-    return "/" + match.route if match is not None and match.route is not None else "<unmatched>"
+    if match is None or match.route is None:
+        return "<unmatched>"
+    # The API router's patterns are regular expressions ("incidents/$"): the anchor is no part of the template.
+    return "/" + match.route.removesuffix("$")
 
 
 class RequestLogMiddleware:
