@@ -42,7 +42,7 @@ def main(argv=None) -> None:
     period, _created = Period.objects.get_or_create(kind="month", start=start, defaults={"end": end})
     if period.is_published:
         sys.exit("the period is published; choose another month")
-    result: dict = {"cases": Incident.objects.count(), "month": args.month}
+    result: dict = {"cases": Incident.objects.count(), "month": args.month, "load_before": os.getloadavg()[0]}
     for subject_type in SubjectType.values:
         t0 = time.perf_counter()
         sheets = compute.compute(period, subject_type)
@@ -75,6 +75,7 @@ def main(argv=None) -> None:
     result["ranking_page_ms_p95"] = round(sorted(pages)[int(0.95 * len(pages)) - 1], 2)
     sizes = [len(json.dumps(s.lines)) for s in ScoreSheet.objects.filter(period=period).only("lines")]
     result["largest_lines_bytes"] = max(sizes, default=0)
+    result["load_after"] = os.getloadavg()[0]
     print(json.dumps(result, indent=2))
 
 
