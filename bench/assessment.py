@@ -22,6 +22,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.assessment")
     parser.add_argument("--month", default="2026-10", help="YYYY-MM")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--counted", action="store_true",
+                        help="count every measure from the cases, not the per-day rollups (the figure before them)")
+    parser.add_argument("--out", help="write the JSON result to this file too")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
     import django
@@ -34,15 +37,20 @@ def main(argv=None) -> None:
     from governance.assessment import compute, selectors, services
     from governance.assessment.choices import SubjectType
     from governance.assessment.models import Period, ScoreSheet
+    from governance.assessment.sources import CaseSource
     from grids.models import User
     from incidents.models import Incident
+
+    if args.counted:
+        CaseSource.counts = CaseSource.counted
 
     year, month = map(int, args.month.split("-"))
     start, end = services.bounds("month", dt.date(year, month, 1))
     period, _created = Period.objects.get_or_create(kind="month", start=start, defaults={"end": end})
     if period.is_published:
         sys.exit("the period is published; choose another month")
-    result: dict = {"cases": Incident.objects.count(), "month": args.month}
+    result: dict = {"cases": Incident.objects.count(), "month": args.month, "load_before": os.getloadavg()[0],
+                    "counts_from": "cases" if args.counted else "rollups"}
     for subject_type in SubjectType.values:
         t0 = time.perf_counter()
         sheets = compute.compute(period, subject_type)
@@ -69,13 +77,18 @@ def main(argv=None) -> None:
     pages = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
+        response = client.get(url, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.status_code
         pages.append((time.perf_counter() - t0) * 1000)
     result["ranking_page_ms_p50"] = round(statistics.median(pages), 2)
     result["ranking_page_ms_p95"] = round(sorted(pages)[int(0.95 * len(pages)) - 1], 2)
     sizes = [len(json.dumps(s.lines)) for s in ScoreSheet.objects.filter(period=period).only("lines")]
     result["largest_lines_bytes"] = max(sizes, default=0)
+    result["load_after"] = os.getloadavg()[0]
     print(json.dumps(result, indent=2))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(result, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ A source answers two questions for a period, grouped by one column:
 - `counts(keys, period, group)` → {group value: {key: count}} (one grouped aggregate query);
 - `members(keys, period, group)` → {group value: {key: [row ids]}} (one query per key; used when a
   period is published, so each score line keeps the exact rows behind it).
-Both leave out the cases marked "not counted for assessment" (models.Exclusion). A per-day rollup
-can later answer `counts` behind the same interface without the scoring knowing.
+Both leave out the cases marked "not counted for assessment" (models.Exclusion). The cases' `counts`
+of the measures the per-day rollups hold are read from them (`rolled_counts`: a month of every
+subject reads a few thousand rollup rows, whatever the number of cases); `members` always lists the
+exact case ids from the cases.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from governance.assessment.choices import SubjectType
 from governance.assessment.sources_contractors import CONTRACTOR_MEASURES, ContractorSource
 from governance.dashboard.selectors import MEASURES, PERIOD, Measure, Period
+from governance.rollups import selectors as rollups
+from governance.rollups.sources import incidents as rollup_cases
 from incidents.choices import EventKind, Source, Stage, Status
 from incidents.models import Incident, IncidentEvent, StageDeadline
 from inspections.choices import HazardStatus
@@ -123,6 +127,17 @@ class CaseSource:
         return Incident.objects.filter(bound).exclude(pk__in=Exclusion.objects.values("incident_id")).order_by()
 
     def counts(self, keys: Iterable[str], period: Period, group: str) -> dict:
+        """The rollup measures from the per-day rollups (`rolled_counts`), the others counted."""
+        keys = list(keys)
+        rolled = [key for key in keys if key in ROLLED_MEASURES and group in ROLLED_GROUPS]
+        out = rolled_counts(rolled, period, group) if rolled else {}
+        counted = [key for key in keys if key not in rolled]
+        for value, row in (self.counted(counted, period, group) if counted else {}).items():
+            out.setdefault(value, {}).update(row)
+        return out
+
+    def counted(self, keys: Iterable[str], period: Period, group: str) -> dict:
+        """Counted from the cases themselves (one grouped aggregate; the reference for the rollups)."""
         now = timezone.now()
         counts = {key: Count("pk", filter=self.measure(key).condition(period, now)) for key in keys}
         if not counts:
@@ -130,6 +145,7 @@ class CaseSource:
         return {row.pop(group): row for row in self._rows(period).values(group).annotate(**counts)}
 
     def members(self, keys: Iterable[str], period: Period, group: str) -> dict:
+        """Exact id lists, always from the cases (the drill-down behind each score line)."""
         now = timezone.now()
         out: dict = {}
         for key in keys:
@@ -137,6 +153,38 @@ class CaseSource:
             for value, pk in rows.order_by("pk"):
                 out.setdefault(value, {}).setdefault(key, []).append(pk)
         return out
+
+
+# Measures the per-day rollups of the cases hold (governance.rollups.sources.incidents), by the
+# assessment's key; `red_carded` is the rollups' "red" (cases with a red card in the period).
+ROLLED_MEASURES: dict[str, str] = {key: key for key in MEASURES if key in rollup_cases.MEASURES}
+ROLLED_MEASURES["red_carded"] = "red"
+# The assessment's grouping column → (rollup grain, the rollup column grouped by)
+ROLLED_GROUPS: dict[str, tuple[str, str]] = {
+    "department": ("department", "subject_id"), "community": ("community", "subject_id"),
+    "zone": ("community", "zone_id"), "grid_cell": ("cell", "subject_id"), "reporter": ("reporter", "subject_id"),
+}
+
+
+def rolled_counts(keys: list[str], period: Period, group: str) -> dict:
+    """{group value: {key: count}} from the rollups, less what the cases "not counted for
+    assessment" add (their own rollup entries, from their signatures: exclusions are few)."""
+    from governance.assessment.models import Exclusion
+
+    grain, by = ROLLED_GROUPS[group]
+    measure_of = {ROLLED_MEASURES[key]: key for key in keys}
+    found = rollups.counts(rollup_cases.NAME, grain, list(measure_of), {"": period}, by=by)
+    out: dict = {value: {measure_of[m]: n for m, n in row.items()} for value, row in found.items()}
+    excluded = list(Exclusion.objects.values_list("incident_id", flat=True))
+    if excluded:
+        column = {"subject_id": 6, "community_id": 5, "zone_id": 4}[by]
+        for signature in rollup_cases.signatures(excluded).values():
+            for entry in rollup_cases.entries(signature):
+                entry_grain, measure, day, since = entry[:4]
+                if entry_grain == grain and measure in measure_of and period.start <= day <= period.end and since < period.start:
+                    row = out.setdefault(entry[column], {})
+                    row[measure_of[measure]] = row.get(measure_of[measure], 0) - 1
+    return out
 
 
 def _hazard_recorded(p: Period) -> Q:

@@ -32,6 +32,9 @@ class Source:
     all_ids: Callable[[], Iterable[int]]  # every object, for a rebuild (ascending)
     # event kinds that never come with a change of what is counted (a comment): no refresh
     quiet_kinds: frozenset[str] = frozenset()
+    # optional: recount every object set-wise on PostgreSQL (INSERT … SELECT … GROUP BY) into the
+    # emptied tables, writing exactly what `signatures` + `entries` write; returns objects counted
+    rebuild_sql: Callable[[], int] | None = None
 
 
 SOURCES: dict[str, Source] = {}

@@ -123,7 +123,13 @@ def all_ids():
     return Incident.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20000)
 
 
+def rebuild_sql() -> int:
+    from governance.rollups.sources.incidents_rebuild import rebuild_sql as rebuild
+
+    return rebuild(NAME, EVENT_MEASURES)
+
+
 SOURCE = register(Source(
     name=NAME, event_model="incidents.IncidentEvent", owner="incident_id", signatures=signatures, entries=entries,
-    all_ids=all_ids, quiet_kinds=QUIET,
+    all_ids=all_ids, quiet_kinds=QUIET, rebuild_sql=rebuild_sql,
 ))

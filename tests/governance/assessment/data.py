@@ -18,6 +18,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from casework.choices import LimitKind
+from governance.rollups.services import rebuild
 from incidents.choices import EventKind, Source, Stage, Status
 from incidents.models import IncidentEvent, StageDeadline
 from tests.incidents import factories as cf
@@ -66,4 +67,5 @@ def build(world, cats) -> SimpleNamespace:
     c.B1 = case(b1x, u.worker_b, 3, Status.CLOSED, registered=oct_(3, 11), closed=oct_(4), department=world.urban)
     _run(c.B1, Stage.HANDLE, oct_(3, 12), True)
     _run(c.B1, Stage.VERIFY, oct_(4, 8), True)
+    rebuild("incidents")  # rows written directly, as a load: the per-day rollups recounted
     return c
