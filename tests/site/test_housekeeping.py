@@ -87,11 +87,13 @@ def test_every_map_is_made_by_the_one_shared_set_up():
 
 
 def test_every_photo_input_is_the_shared_picker():
-    """Raw photo inputs only in the picker itself (and the signature photo: one file, not photos)."""
+    """Raw photo inputs only in the picker itself (and the signature photo: one file, not photos;
+    and document inputs that take a PDF as well, such as an appeal's evidence files)."""
     raw = []
     for path in (ROOT / "templates").glob("**/*.html"):
         for line in path.read_text().splitlines():
-            if 'type="file"' in line and path.name != "photo_picker.html" and 'name="signature"' not in line and 'accept="image' in line:
+            if 'type="file"' in line and path.name != "photo_picker.html" and 'name="signature"' not in line and 'accept="image' in line \
+                    and "application/pdf" not in line:
                 raw.append(f"{path.relative_to(ROOT)}: {line.strip()[:80]}")
     assert raw == []
     assert "photo_picker" in (ROOT / "templates/inspections/inspection_form.html").read_text()

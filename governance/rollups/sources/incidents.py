@@ -126,7 +126,7 @@ def all_ids():
 def rebuild_sql() -> int:
     from governance.rollups.sources.incidents_rebuild import rebuild_sql as rebuild
 
-    return rebuild(NAME, EVENT_MEASURES)
+    return rebuild(NAME, EVENT_MEASURES, CASE_MEASURES)
 
 
 SOURCE = register(Source(

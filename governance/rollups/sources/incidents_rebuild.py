@@ -56,11 +56,10 @@ def _q(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def rebuild_sql(source_name: str, event_measures: dict[str, tuple[str, ...]]) -> int:
-    """Recount the cases' rollups (the caller has emptied them); returns the cases counted."""
-    from governance.rollups.sources.incidents import CASE_MEASURES
-
-    assert tuple(m for m, _, _ in CASE_MEASURES_SQL) == CASE_MEASURES, "the SQL rebuild lags the cases' measures"
+def rebuild_sql(source_name: str, event_measures: dict[str, tuple[str, ...]], case_measures: tuple[str, ...]) -> int:
+    """Recount the cases' rollups (the caller has emptied them); returns the cases counted.
+    `case_measures`: the Python source's list, which the SQL one must follow."""
+    assert tuple(m for m, _, _ in CASE_MEASURES_SQL) == tuple(case_measures), "the SQL rebuild lags the cases' measures"
     params = {
         "tz": settings.TIME_ZONE, "rejected": Status.REJECTED.value, "void": Status.VOID.value,
         "closed": Status.CLOSED.value, "handle": Stage.HANDLE.value, "never": NEVER, "source": source_name,
@@ -134,12 +133,14 @@ def rebuild_sql(source_name: str, event_measures: dict[str, tuple[str, ...]]) ->
         )
         for grain, community, subject in GRAINS_SQL:
             skip = f"WHERE {subject} <> 0" if grain == "department" else ""
+            # a constant column (0) is left out of the order: ORDER BY 0 would name a position
+            order = ", ".join(c for c in ("day", "zone_id", community, subject, "measure", "since") if not c.isdigit())
             cursor.execute(
                 f"""INSERT INTO {daily} (source, grain, measure, day, since, zone_id, community_id, subject_id, n)
                 SELECT %(source)s, '{grain}', measure, day, since, zone_id, {community}, {subject}, count(*)
                 FROM rollup_m {skip}
                 GROUP BY measure, day, since, zone_id, {subject}{", community_id" if community != "0" else ""}
-                ORDER BY day, zone_id, {community}, {subject}, measure, since""",
+                ORDER BY {order}""",
                 params,
             )
         cursor.execute("DROP TABLE rollup_sig, rollup_ev, rollup_m")

@@ -8,12 +8,15 @@ import datetime as dt
 import pytest
 
 from governance.assessment import services
+from governance.assessment.choices import SubjectType
 from governance.assessment.sources import GROUP_COLUMN, METRICS, ROLLED_MEASURES, SOURCES, period_of
 
 pytestmark = pytest.mark.django_db
 
 OCTOBER = period_of(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-COLUMNS = sorted({column for columns in GROUP_COLUMN.values() for column in columns.values()})
+# the columns cases are grouped by (a contractor's lines come from the contractors' source)
+COLUMNS = sorted({column for subject, columns in GROUP_COLUMN.items() if subject != SubjectType.CONTRACTOR
+                  for column in columns.values()})
 CASE_KEYS = sorted(m.measure for m in METRICS.values() if m.source == "cases")
 
 
