@@ -1,6 +1,7 @@
 """The dashboards for any period, in-process: `dashboard_numbers` (what the page, API and export
-compute when no cached entry exists) for different past 30-day periods, on the database of
-DATABASE_URL (filled by bench.generate, rollups rebuilt). Nothing is cached between requests.
+compute when no cached entry exists) and the hazard section (`hazard_section`, issue 12's measures)
+for different past 30-day periods, on the database of DATABASE_URL (filled by bench.generate,
+rollups rebuilt). Nothing is cached between requests.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/grid_bench_1000000 .venv/bin/python -m bench.dashboard_periods
 
@@ -35,6 +36,7 @@ def main(argv=None) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from governance.dashboard.hazards import hazard_section
     from governance.dashboard.numbers import dashboard_numbers
     from governance.dashboard.selectors import Period, Scope
     from grids.choices import Role
@@ -46,13 +48,18 @@ def main(argv=None) -> None:
     today = timezone.localdate()
     periods = [Period(today - dt.timedelta(days=30 * k + 40), today - dt.timedelta(days=30 * k + 11)) for k in range(args.periods)]
     result: dict = {"cases": Incident.objects.count(), "periods": len(periods), "load_before": os.getloadavg()[0]}
-    for name, user, scope in (("street", street, Scope()), ("zone", leader, Scope(leader.zone))):
-        dashboard_numbers(user, scope, periods[0])  # warm the process (imports, plans)
+    runs = [(name, user, scope, compute)
+            for compute in (dashboard_numbers, hazard_section)
+            for name, user, scope in (("street", street, Scope()), ("zone", leader, Scope(leader.zone)))]
+    for name, user, scope, compute in runs:
+        if compute is hazard_section:
+            name = f"{name}_hazards"
+        compute(user, scope, periods[0])  # warm the process (imports, plans)
         times = []
         for period in periods:
             with CaptureQueriesContext(connection) as queries:
                 t0 = time.perf_counter()
-                dashboard_numbers(user, scope, period)
+                compute(user, scope, period)
                 times.append((time.perf_counter() - t0) * 1000)
         result[name] = {"median_ms": round(statistics.median(times), 1), "p95_ms": _p95(times), "max_ms": round(max(times), 1),
                         "queries": len(queries)}

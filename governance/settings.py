@@ -99,6 +99,20 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _without_jit(database: dict) -> dict:
+    """PostgreSQL connections run with JIT compilation off. Our statements are short (tens of
+    milliseconds), but aggregates with correlated subqueries cross `jit_above_cost` on their row
+    estimate and PostgreSQL then spent 0.8 s compiling a hazard count that runs in 0.1 s
+    (docs/performance.md, "Hazard measures"); JIT pays off only for long analytic queries."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return database
+
+
+_without_jit(DATABASES["default"])
+
 # --- Redis: cache and Celery broker ----------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 if REDIS_URL:
@@ -458,7 +472,8 @@ HEARTBEAT_STALE_MINUTES = env_int("HEARTBEAT_STALE_MINUTES", 5, minimum=1)
 # read the primary like everything else.
 DATABASE_REPLICA_URL = env_url("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql", "sqlite"))
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+    DATABASES["replica"] = _without_jit(
+        dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["governance.operations.replica.ReplicaRouter"]
 REPLICA_READ_VIEWS = {

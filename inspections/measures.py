@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from inspections.choices import RUNNING, HazardStatus, RecheckResult
@@ -42,6 +43,38 @@ def closed_between(lo: dt.datetime, hi: dt.datetime) -> Q:
 def open_at(lo: dt.datetime) -> Q:
     """Not closed before `lo` (open then, or closed since)."""
     return Q(closed_at__isnull=True) | Q(closed_at__gte=lo)
+
+
+class AliveRange(Func):
+    """(PostgreSQL) The hazard's life as a range: from recording to closing, both included, open
+    while it is not closed. The `hazard_alive` GiST index (inspections 0012) is built on exactly this
+    expression over the live hazards, so `alive__overlap` finds the hazards alive during a period with
+    one index scan, however old the period. LEAST keeps the range valid for a closing time before the
+    recording time (never written by the services, but an index expression must never fail)."""
+
+    function = "TSTZRANGE"
+    template = "%(function)s(%(expressions)s, '[]')"
+
+    def __init__(self):
+        super().__init__(Least("recorded_at", "closed_at"), F("closed_at"), output_field=_range_field())
+
+
+def _range_field():
+    from django.contrib.postgres.fields import DateTimeRangeField
+
+    return DateTimeRangeField()
+
+
+def range_of(lo: dt.datetime, hi: dt.datetime):
+    """The period `[lo, hi)` as a value for `alive__overlap`."""
+    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+    return DateTimeTZRange(lo, hi, "[)")
+
+
+def decided_between(lo: dt.datetime, hi: dt.datetime) -> Q:
+    """A recheck decided in the period (served by the `recheck_decided` index)."""
+    return between("decided_at", lo, hi) & ~Q(result=RecheckResult.PENDING)
 
 
 def due_for_closing(lo: dt.datetime, hi: dt.datetime) -> Q:

@@ -8,9 +8,7 @@ period (about a second for a month at 1,000,000 cases). The pages read the per-d
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
-from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -103,35 +101,17 @@ def counted_numbers(user, scope: Scope, period: Period, now: dt.datetime | None 
     """Every number of one dashboard: a fixed number of aggregate queries, whatever the case count."""
     now = now or timezone.now()
     cases = scoped_cases(user, scope)
-    with _without_jit():
-        totals, units = _totals_and_units(user, scope, cases, period, now)
-        numbers = {
-            "computed_at": now,
-            "totals": totals,
-            "units": units,
-            "weeks": weekly(cases, period),
-            "categories": _categories(cases, period, now),
-            "departments": _departments(user, cases, period, now),
-            "cells": _cells(user, scope, cases, period, now),
-            "overdue": _most_overdue(cases, now),
-        }
-        if scope.zone:
-            numbers["workers"] = _workers(user, scope, cases, period, now)
+    totals, units = _totals_and_units(user, scope, cases, period, now)
+    numbers = {
+        "computed_at": now,
+        "totals": totals,
+        "units": units,
+        "weeks": weekly(cases, period),
+        "categories": _categories(cases, period, now),
+        "departments": _departments(user, cases, period, now),
+        "cells": _cells(user, scope, cases, period, now),
+        "overdue": _most_overdue(cases, now),
+    }
+    if scope.zone:
+        numbers["workers"] = _workers(user, scope, cases, period, now)
     return numbers
-
-
-@contextmanager
-def _without_jit():
-    """On PostgreSQL, run the dashboard's queries with JIT compilation off.
-
-    Their cost estimate counts each correlated EXISTS once per row, which crosses `jit_above_cost`:
-    PostgreSQL then spends about a second compiling a query that runs in a tenth of that (measured
-    on 300,000 cases, see docs/dashboard.md). `SET LOCAL` ends with the transaction it is in.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield

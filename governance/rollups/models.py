@@ -38,6 +38,7 @@ class DailyCount(models.Model):
         verbose_name = _("daily count")
         verbose_name_plural = _("daily counts")
         constraints = [
+            # On PostgreSQL the key also carries `n` (INCLUDE, governance 0013): reads are index-only.
             models.UniqueConstraint(
                 fields=["source", "grain", "day", "zone_id", "community_id", "subject_id", "measure", "since"],
                 name="rollup_daily_key",

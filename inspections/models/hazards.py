@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import ClockedBase, PhotoBase, SequenceBase, TimelineEventBase
 from grids.models.scoping import ScopedQuerySet
 from inspections.choices import (
+    OPEN,
     FactorKind,
     HazardEventKind,
     HazardLevel,
@@ -132,6 +133,14 @@ class Hazard(ClockedBase):
             models.Index(fields=["warn_at"], condition=Q(due_at__isnull=False), name="hazard_warn"),
             models.Index(fields=["recheck_due_at"], condition=Q(recheck_due_at__isnull=False), name="hazard_recheck_due"),
             models.Index(fields=["referral_due_at"], condition=Q(referral_due_at__isnull=False), name="hazard_referral_due"),
+            # the hazard measures' "first deadline in the period" (hazard_alive, a GiST index on
+            # PostgreSQL only, serves "alive during the period": inspections 0012)
+            models.Index(fields=["first_due_at"], condition=Q(first_due_at__isnull=False, confirmed_at__isnull=False),
+                         name="hazard_first_due"),
+            # the measures of now (open, overdue, major overdue) per zone, community or sector, read
+            # from the index alone (a covering index on PostgreSQL; a plain one on SQLite)
+            models.Index(fields=["zone", "community"], include=["status", "due_at", "level", "enterprise", "id"],
+                         condition=Q(status__in=sorted(OPEN)), name="hazard_open_now"),
         ]
 
     def __str__(self) -> str:

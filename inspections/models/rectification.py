@@ -126,7 +126,11 @@ class Recheck(models.Model):
         verbose_name = _("recheck")
         verbose_name_plural = _("rechecks")
         ordering = ["submitted_at", "pk"]
-        indexes = [models.Index(fields=["due_at"], condition=Q(result=""), name="recheck_open_due")]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(result=""), name="recheck_open_due"),
+            # the first-recheck measures: the rechecks decided in a period
+            models.Index(fields=["decided_at"], condition=Q(decided_at__isnull=False), name="recheck_decided"),
+        ]
 
 
 def evidence_path(instance, filename: str) -> str:
