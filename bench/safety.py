@@ -435,8 +435,10 @@ def load(*, world, now: int, fmt, seed: int, incidents: int, years: int, out, sa
         for year, last in sorted(maker.sequences.items()):
             HazardSequence.objects.update_or_create(prefix="YH", year=year, defaults={"last": last})
     timings["safety load"] = time.monotonic() - t0
-    if schema_fingerprint(models) != before:
-        raise SystemExit("The safety tables' indexes or constraints differ from before the load: a bug in bench.loader.")
+    after = schema_fingerprint(models)
+    if after != before:
+        raise SystemExit("The safety tables' indexes or constraints differ from before the load: a bug in bench.loader. "
+                         f"Before only: {sorted(set(before) - set(after))}; after only: {sorted(set(after) - set(before))}")
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')

@@ -20,21 +20,24 @@ KEY = "source, grain, day, zone_id, community_id, subject_id, measure, since"
 
 def cover(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            'ALTER TABLE "governance_dailycount" DROP CONSTRAINT "rollup_daily_key", '
-            f'ADD CONSTRAINT "rollup_daily_key" UNIQUE ({KEY}) INCLUDE (n)'
-        )
+        # Built beside the old key without a write lock, then swapped in (a catalogue change).
+        schema_editor.execute(f'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "rollup_daily_key_n" '
+                              f'ON "governance_dailycount" ({KEY}) INCLUDE (n)')
+        schema_editor.execute('ALTER TABLE "governance_dailycount" DROP CONSTRAINT "rollup_daily_key", '
+                              'ADD CONSTRAINT "rollup_daily_key" UNIQUE USING INDEX "rollup_daily_key_n"')
 
 
 def uncover(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            'ALTER TABLE "governance_dailycount" DROP CONSTRAINT "rollup_daily_key", '
-            f'ADD CONSTRAINT "rollup_daily_key" UNIQUE ({KEY})'
-        )
+        schema_editor.execute(f'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "rollup_daily_key_plain" '
+                              f'ON "governance_dailycount" ({KEY})')
+        schema_editor.execute('ALTER TABLE "governance_dailycount" DROP CONSTRAINT "rollup_daily_key", '
+                              'ADD CONSTRAINT "rollup_daily_key" UNIQUE USING INDEX "rollup_daily_key_plain"')
 
 
 class Migration(migrations.Migration):
+
+    atomic = False  # CREATE INDEX CONCURRENTLY
 
     dependencies = [
         ("governance", "0012_appeal_files"),

@@ -14,9 +14,11 @@ the first-recheck measures, `hazard_open_now` (covering on PostgreSQL) the measu
 from django.conf import settings
 from django.db import migrations, models
 
+from casework.migration_operations import AddIndexConcurrently
+
 
 ALIVE = (
-    'CREATE INDEX IF NOT EXISTS "hazard_alive" ON "inspections_hazard" USING gist '
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS "hazard_alive" ON "inspections_hazard" USING gist '
     "(TSTZRANGE(LEAST(\"recorded_at\", \"closed_at\"), \"closed_at\", '[]')) "
     "WHERE \"confirmed_at\" IS NOT NULL AND NOT (\"status\" = 'void')"
 )
@@ -29,10 +31,12 @@ def create_alive(apps, schema_editor):
 
 def drop_alive(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute('DROP INDEX IF EXISTS "hazard_alive"')
+        schema_editor.execute('DROP INDEX CONCURRENTLY IF EXISTS "hazard_alive"')
 
 
 class Migration(migrations.Migration):
+
+    atomic = False  # CREATE INDEX CONCURRENTLY: no write lock on the hazard table
 
     dependencies = [
         ('grids', '0007_department_name_en'),
@@ -42,15 +46,15 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_alive, drop_alive, elidable=False),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='hazard',
             index=models.Index(condition=models.Q(('confirmed_at__isnull', False), ('first_due_at__isnull', False)), fields=['first_due_at'], name='hazard_first_due'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='hazard',
-            index=models.Index(condition=models.Q(('status__in', ['confirmed', 'notified', 'rechecking', 'rectifying', 'submitted'])), fields=['zone', 'community'], include=('status', 'due_at', 'level', 'enterprise', 'id'), name='hazard_open_now'),
+            index=models.Index(condition=models.Q(('status', 'confirmed'), ('status', 'notified'), ('status', 'rechecking'), ('status', 'rectifying'), ('status', 'submitted'), _connector='OR'), fields=['zone', 'community'], include=('status', 'due_at', 'level', 'enterprise', 'id'), name='hazard_open_now'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='recheck',
             index=models.Index(condition=models.Q(('decided_at__isnull', False)), fields=['decided_at'], name='recheck_decided'),
         ),
