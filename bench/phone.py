@@ -17,6 +17,7 @@ import http.client
 import io
 import json
 import random
+import resource
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.client import BenchError, summary
+from bench.server import children, cpu_seconds, machine_cpu_seconds, processes_named
 
 PHOTO_BYTES = 200_000
 ACCESS_LOG_FORMAT = "%(D)s %(s)s %(m)s %(U)s"
@@ -117,11 +119,23 @@ def server_durations(access_log: Path, offset: int) -> list[float]:
     return found
 
 
+def _cpu(master: int | None) -> dict[str, float]:
+    if master is None:
+        return {}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "client": usage.ru_utime + usage.ru_stime, "web": cpu_seconds([master, *children(master)]),
+        "postgresql": cpu_seconds(processes_named("postgres")), "machine": machine_cpu_seconds(),
+    }
+
+
 def phone_intake(port: int, reporters: list[dict], payloads: list[dict], concurrency: int, *, password: str,
-                 access_log: Path | None = None, photo_share: float = 0.3, seed: int = 1) -> dict:
+                 access_log: Path | None = None, photo_share: float = 0.3, seed: int = 1, master: int | None = None) -> dict:
     """File `payloads` from `concurrency` phones at once (two untimed reports each first); cases/s
     over the timed part, the client-side latency (top level) and the server's own figure from the
-    access log (`server`)."""
+    access log (`server`). With the gunicorn `master` pid, `cpu_ms_per_case` says where the CPU of
+    the timed part went, per case: this client, the web workers, PostgreSQL's processes, and the
+    whole machine (the rest: Redis, a Celery worker, anything else running)."""
     photo = photo_jpeg(seed=seed)
     rng = random.Random(f"photos:{seed}")
     with_photo = [rng.random() < photo_share for _ in payloads]
@@ -161,9 +175,11 @@ def phone_intake(port: int, reporters: list[dict], payloads: list[dict], concurr
         thread.start()
     ready.wait()
     started = time.perf_counter()
+    cpu_before = _cpu(master)
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    cpu_used = {part: round((after - cpu_before[part]) * 1000 / max(len(seconds), 1), 1) for part, after in _cpu(master).items()}
     if errors:
         raise BenchError(f"phone intake: {len(errors)} failed, e.g. {errors[0]}")
     result = {
@@ -171,6 +187,8 @@ def phone_intake(port: int, reporters: list[dict], payloads: list[dict], concurr
         "cases_per_s": round(len(seconds) / wall, 1), "photo_share": photo_share, "photo_bytes": len(photo),
         "new_connection_per_request": True, **summary(seconds), "with_photo": summary(photo_seconds),
     }
+    if master is not None:
+        result["cpu_ms_per_case"] = cpu_used
     if access_log is not None:
         time.sleep(0.5)  # gunicorn writes its access line after the response
         server = server_durations(access_log, offset)

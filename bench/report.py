@@ -92,6 +92,9 @@ def print_report(result: dict) -> None:
         if intake := scenarios.get(key):
             print(f"{label:<52}{intake['cases_per_s']:>9.1f} cases/s ({intake['cases']} cases, "
                   f"concurrency {intake['concurrency']})")
+    if cpu := (scenarios.get("intake") or {}).get("cpu_ms_per_case"):
+        print(f"{'Intake CPU per case, ms: client / web / PostgreSQL / machine':<52}"
+              f"{cpu['client']:>7.1f} /{cpu['web']:>5.1f} /{cpu['postgresql']:>5.1f} /{cpu['machine']:>5.1f}")
     if sweep := scenarios.get("sweep"):
         print(f"{'Escalation sweep (median of 3)':<52}{sweep['seconds']:>9.2f} s  ({sweep['cases_due']:,} due; moved {sweep['moved']})")
     if agenda := scenarios.get("agenda"):

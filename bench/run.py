@@ -187,14 +187,15 @@ def intake_keepalive(port: int, reporters: list[dict], payloads: list[dict], con
 
 
 def http_scenarios(args, port: int, people: dict, cases: list[int], queries: dict, payloads: list[dict],
-                   safety: dict, access_log: Path | None = None) -> dict:
+                   safety: dict, access_log: Path | None = None, master: int | None = None) -> dict:
     wanted = set(args.only.split(","))
     results = page_scenarios(args, port, cases, people, queries, safety) if wanted & {"pages", "safety"} else {}
     if "intake" in args.only:
         print(f"  intake as phones do it (token, new connection each, {args.photo_share:.0%} with a photo), "
               f"concurrency {args.concurrency} …", flush=True)
         results["intake"] = phone_intake(port, people["reporters"], payloads, args.concurrency, password=DEMO_PASSWORD,
-                                         access_log=access_log, photo_share=args.photo_share, seed=args.seed)
+                                         access_log=access_log, photo_share=args.photo_share, seed=args.seed,
+                                         master=master)
         print(f"  intake through kept-alive sessions, JSON only (the earlier figure), concurrency {args.concurrency} …",
               flush=True)
         results["intake_keepalive"] = intake_keepalive(port, people["reporters"], payloads, args.concurrency)
@@ -307,7 +308,7 @@ def run(args) -> dict:
     access_log = ROOT / "var" / "bench" / f"gunicorn-access-{args.incidents}.log"
     with extra_indexes("indexes" in args.patch), gunicorn(served, workers=args.workers, threads=args.threads, log=log,
                                                           access_log=access_log) as (port, master):
-        scenarios = http_scenarios(args, port, people, cases, queries, payloads, safety, access_log)
+        scenarios = http_scenarios(args, port, people, cases, queries, payloads, safety, access_log, master)
         workers = {pid: memory(pid) for pid in children(master)}
     load_after = os.getloadavg()
     if "sweep" in args.only:

@@ -44,10 +44,26 @@ def _finish(response: HttpResponse, *, content_type: str, filename: str) -> Http
     return response
 
 
+def _processed(fieldfile):
+    """A photo still as received is re-encoded before it is sent (casework.photos): nobody is ever
+    sent a client's upload as it came. 404 if it turned out unreadable (and was removed)."""
+    from casework.models import PhotoBase
+    from casework.photos import process_photo
+
+    photo = getattr(fieldfile, "instance", None)
+    if isinstance(photo, PhotoBase) and not photo.processed and fieldfile.field.attname == "image":
+        process_photo(photo)
+        if not photo.processed:
+            raise Http404
+        return photo.image
+    return fieldfile
+
+
 def private_file_response(fieldfile, *, content_type: str, filename: str | None = None) -> HttpResponse:
     """The answer that sends `fieldfile` (a FieldFile) to a user already checked; 404 if it is gone."""
     if not fieldfile or not fieldfile.name:
         raise Http404
+    fieldfile = _processed(fieldfile)
     name = _safe_name(fieldfile.name)
     filename = filename or posixpath.basename(name)
     mode = (getattr(settings, "PRIVATE_MEDIA_ACCEL", "") or "").lower()

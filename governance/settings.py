@@ -147,6 +147,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "inspections.tasks.sweep_hazard_deadlines", "schedule": float(env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1)),
     },
     "sweep-interviews": {"task": "inspections.tasks.sweep_interviews", "schedule": 300.0},
+    # Photos stored as received whose after-commit re-encoding did not run (casework.photos).
+    "process-pending-photos": {"task": "casework.tasks.process_pending_photos", "schedule": 60.0},
 }
 # The weekly meeting's agenda is prepared by beat at this local time (Asia/Shanghai): Monday 08:00 by default.
 MEETING_AGENDA_DAY_OF_WEEK = env_str("MEETING_AGENDA_DAY_OF_WEEK", "mon")

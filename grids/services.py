@@ -18,7 +18,7 @@ def locate_cell(*, latitude: float, longitude: float) -> GridCell | None:
 
     One query per look-up once the in-memory index is built (grids.geometry).
     """
-    return locate_cell_in(GridCell.objects.select_related("community__zone"), latitude, longitude)
+    return locate_cell_in(GridCell.objects.select_related("community__zone__subdistrict"), latitude, longitude)
 
 
 @transaction.atomic

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class PhotoBase(models.Model):
-    """A stored photo: the JPEG that casework.photos.clean_photo() made, its size, who and when.
+    """A stored photo: the JPEG that casework.photos.clean_photo() made, its size, who and when
+    (before that, briefly, the upload as received: `processed` False, see casework.photos).
 
     A client adds the FK to its case (and a kind, if it has kinds) and overrides `image` to give
     it its own `upload_to`; `casework.photos.attach_photos(Model, uploads, uploaded_by=…, **fields)`
@@ -20,7 +22,11 @@ class PhotoBase(models.Model):
     height = models.PositiveIntegerField(_("height"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # False while the file is the upload as received (checked, not yet re-encoded: never served).
+    processed = models.BooleanField(_("processed"), default=True)
 
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
+        # What beat's process_pending_photos looks for: the few rows not yet re-encoded.
+        indexes = [models.Index(fields=["created_at"], condition=Q(processed=False), name="%(class)s_pending")]

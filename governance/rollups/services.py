@@ -8,10 +8,11 @@ excluded.n` — no read-modify-write of a count, so concurrent writers of the sa
 increment; the upsert's row lock serialises them only for that row.
 
 *Why the contribution row is locked*: two transactions that change the same case (a comment
-while the case is dispatched) would otherwise both subtract the same old signature. The insert
-of a missing contribution row (ON CONFLICT DO NOTHING) waits for a concurrent insert of the same
-row, so a new object is serialised too. The signature is read after the lock, and in READ
-COMMITTED that read sees what the transaction before us committed.
+while the case is dispatched) would otherwise both subtract the same old signature. One
+`INSERT … ON CONFLICT DO UPDATE … RETURNING` creates a missing row or locks the existing one and
+reads its stored signature (a concurrent insert of the same row waits, so a new object is
+serialised too). The object's own signature is read after the lock, and in READ COMMITTED that
+read sees what the transaction before us committed.
 
 *Why keys are applied in sorted order*: two transactions upserting overlapping sets of count rows
 lock them in the same order, so they queue instead of deadlocking.
@@ -19,6 +20,7 @@ lock them in the same order, so they queue instead of deadlocking.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 
@@ -63,33 +65,61 @@ def apply_delta(source_name: str, delta: Counter) -> int:
     return len(rows)
 
 
+def _claim(source_name: str, ids: list[int]) -> dict[int, dict | None]:
+    """Lock the objects' contribution rows, creating the missing ones, and read their stored
+    signatures: one statement. ON CONFLICT DO UPDATE locks a row that exists (waiting for a
+    writer that holds it, then seeing what it committed, as SELECT … FOR UPDATE would) and
+    RETURNING gives its signature; a new row comes back with none."""
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(ids))
+    params: list = []
+    for pk in ids:
+        params += [source_name, pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (source, object_id) VALUES {values} "
+            f"ON CONFLICT (source, object_id) DO UPDATE SET signature = {table}.signature "
+            "RETURNING object_id, signature",
+            params,
+        )
+        rows = cursor.fetchall()
+    return {pk: json.loads(signature) if isinstance(signature, str) else signature for pk, signature in rows}
+
+
+def _store(source_name: str, signatures: dict[int, dict | None]) -> None:
+    """Write the objects' new signatures into their (locked) contribution rows."""
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET signature = %s WHERE source = %s AND object_id = %s",
+            [(None if sig is None else json.dumps(sig), source_name, pk) for pk, sig in signatures.items()],
+        )
+
+
 def refresh(source: Source | str, ids: Iterable[int]) -> int:
-    """Bring the counts of these objects up to date with the database; returns how many changed."""
+    """Bring the counts of these objects up to date with the database; returns how many changed.
+
+    Inside the caller's transaction (no savepoint of its own: a failure here fails the change),
+    in four statements for a case: claim the contribution rows, read the signatures (the
+    source's queries), upsert the counts, store the signatures."""
     source = SOURCES[source] if isinstance(source, str) else source
     ids = sorted({int(pk) for pk in ids})
     if not ids:
         return 0
-    with transaction.atomic():
-        Contribution.objects.bulk_create(
-            [Contribution(source=source.name, object_id=pk) for pk in ids], ignore_conflicts=True,
-        )
-        stored = {
-            row.object_id: row
-            for row in Contribution.objects.select_for_update().filter(source=source.name, object_id__in=ids).order_by("object_id")
-        }
+    with transaction.atomic(savepoint=False):
+        stored = _claim(source.name, ids)
         fresh = source.signatures(ids)
         delta: Counter = Counter()
-        changed = []
+        changed: dict[int, dict | None] = {}
         for pk in ids:
-            row, new = stored[pk], fresh.get(pk)
-            if row.signature == new:
+            old, new = stored.get(pk), fresh.get(pk)
+            if old == new:
                 continue
-            delta.update(_delta(source, row.signature, new))
-            row.signature = new
-            changed.append(row)
+            delta.update(_delta(source, old, new))
+            changed[pk] = new
         if changed:
             apply_delta(source.name, delta)
-            Contribution.objects.bulk_update(changed, ["signature"])
+            _store(source.name, changed)
     return len(changed)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from PIL import Image
 
+from casework import photos as photos_module
 from casework.photos import MAX_PHOTOS, attach_photos, clean_photo, clean_photos, files_discarded_on_error
 from incidents.models import IncidentPhoto, PhotoKind
 from tests.incidents import factories as cf
@@ -71,7 +72,8 @@ def test_attach_photos_stores_rows_of_the_given_model(case, world, settings):
                            incident=case, kind=PhotoKind.HANDLE)
     (photo,) = photos
     assert photo.pk and (photo.incident, photo.kind, photo.uploaded_by) == (case, PhotoKind.HANDLE, world.users.worker)
-    assert (photo.width, photo.height) == (64, 48) and Path(photo.image.path) in _files(settings)
+    assert Path(photo.image.path) in _files(settings) and not photo.processed  # re-encoded after commit
+    assert photos_module.process_photo(photo) and (photo.width, photo.height) == (64, 48)
 
 
 def test_a_failed_block_deletes_the_files_it_wrote_and_an_inner_success_goes_with_the_outer_failure(case, world, settings):

@@ -200,8 +200,12 @@ def test_quiet_events_and_unchanged_cases_write_nothing(world, cats, django_asse
     rows = list(DailyCount.objects.order_by("pk").values_list("pk", "n"))
     services.apply_action(case.pk, actor=world.users.zone_leader, action=Action.COMMENT, params={"note": "Still there"})
     assert list(DailyCount.objects.order_by("pk").values_list("pk", "n")) == rows
-    with django_assert_num_queries(7):  # savepoint and release, ensure + lock the contribution, 3 reads; nothing written
+    with django_assert_num_queries(3):  # claim (create or lock) the contribution, 2 reads; nothing written
         assert refresh("incidents", [case.pk]) == 0
+    Incident.objects.filter(pk=case.pk).update(status="closed", closed_at=case.reported_at)
+    with django_assert_num_queries(5):  # … and, for a change, the counts' upsert and the new signature
+        assert refresh("incidents", [case.pk]) == 1
+    assert differences("incidents") == {}
 
 
 def test_a_failed_change_leaves_the_rollups_as_they_were(world, cats):

@@ -1,4 +1,5 @@
-"""Photo uploads: checked (type, size, pixels, count) and stored as JPEG without metadata."""
+"""Photo uploads: checked (type, size, pixels, count) and stored as JPEG without metadata (once
+re-encoded after the request: tests/casework/test_photo_processing.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from casework.photos import MAX_EDGE
+from casework.photos import MAX_EDGE, process_rows
 from incidents.choices import Action, Status
 from incidents.models import Incident, IncidentPhoto, PhotoKind
 from tests.incidents.factories import centre, jpeg_bytes, upload
@@ -51,6 +52,9 @@ def test_photos_are_stored_as_jpeg_without_exif(world, cats, api_for, settings):
     response = report(api_for(world.users.worker), world, cats,
                       [upload(with_gps, "gps.jpg"), upload(transparent, "shot.png", "image/png")])
     assert response.status_code == 201, response.content
+    received = IncidentPhoto.objects.filter(incident_id=response.json()["id"])
+    assert not any(received.values_list("processed", flat=True))
+    assert process_rows("incidents.IncidentPhoto", list(received.values_list("pk", flat=True))) == 2
     photos = list(IncidentPhoto.objects.filter(incident_id=response.json()["id"]).order_by("pk"))
     assert [(p.kind, p.width, p.height) for p in photos] == [(PhotoKind.REPORT, 800, 600), (PhotoKind.REPORT, 300, 200)]
     for photo in photos:
@@ -68,6 +72,7 @@ def test_photos_are_stored_as_jpeg_without_exif(world, cats, api_for, settings):
 def test_large_photos_are_scaled_down(world, cats, api_for):
     response = report(api_for(world.users.worker), world, cats, [upload(jpeg_bytes((3000, 2000)), "big.jpg")])
     assert response.status_code == 201, response.content
+    process_rows("incidents.IncidentPhoto", [IncidentPhoto.objects.get().pk])
     photo = IncidentPhoto.objects.get()
     assert (photo.width, photo.height) == (MAX_EDGE, round(2000 * MAX_EDGE / 3000))
 

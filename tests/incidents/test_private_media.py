@@ -64,6 +64,8 @@ def test_x_accel_hands_the_file_to_nginx(world, case, page_for, settings):
     photo = case.photos.get()
     response = page_for(world.users.zone_leader).get(reverse("incidents:photo", args=[case.pk, photo.pk]))
     assert response.status_code == 200 and not getattr(response, "streaming", False)
+    photo.refresh_from_db()  # sent once re-encoded (casework.photos), never as received
+    assert photo.processed and photo.image.name.endswith(".jpg")
     assert response["X-Accel-Redirect"] == f"/protected/{photo.image.name}"
     assert response.content == b""
     assert response["Content-Type"] == "image/jpeg" and response["Cache-Control"].startswith("private")
@@ -76,7 +78,8 @@ def test_x_sendfile_names_the_stored_file(world, case, page_for, settings):
     photo = case.photos.get()
     response = page_for(world.users.zone_leader).get(reverse("incidents:photo", args=[case.pk, photo.pk]))
     assert response.status_code == 200 and response.content == b""
-    assert response["X-Sendfile"] == photo.image.path
+    photo.refresh_from_db()
+    assert photo.processed and response["X-Sendfile"] == photo.image.path
 
 
 def test_rendered_photo_links_point_at_checked_views(world, case, page_for):

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from governance.rollups.models import NEVER
 from governance.rollups.registry import Key, Source, register
 from incidents.choices import EventKind, Stage, Status
-from incidents.models import Incident, IncidentEvent, StageDeadline
+from incidents.models import Incident, StageDeadline
 
 NAME = "incidents"
 # Measures that count cases with an event of these kinds in the period (each case once).
@@ -47,29 +48,33 @@ def _day(value: dt.datetime | None) -> str | None:
 
 
 def signatures(ids: list[int]) -> dict[int, dict]:
-    """The inputs of the cases' counts: 3 queries for any number of cases."""
-    rows = Incident.objects.filter(pk__in=ids).values_list(
-        "pk", "zone_id", "community_id", "grid_cell_id", "department_id", "category_id", "reporter_id", "status",
-        "reported_at", "registered_at", "closed_at", "rework_count", "extension_count",
-    )
-    late = set(
-        StageDeadline.objects.filter(incident_id__in=ids, stage=Stage.HANDLE, on_time=False).values_list("incident_id", flat=True)
-    )
+    """The inputs of the cases' counts: one query for any number of cases — a row per case and
+    counted event (the events of EVENT_MEASURES joined in, a case without one comes once with
+    none), the late handling stage as an EXISTS."""
     kind_measure = {kind: measure for measure, kinds in EVENT_MEASURES.items() for kind in kinds}
+    late_handle = StageDeadline.objects.filter(incident_id=OuterRef("pk"), stage=Stage.HANDLE, on_time=False)
+    rows = Incident.objects.filter(pk__in=ids).annotate(
+        late=Exists(late_handle), counted=FilteredRelation("events", condition=Q(events__kind__in=list(kind_measure))),
+    ).order_by().values_list(
+        "pk", "zone_id", "community_id", "grid_cell_id", "department_id", "category_id", "reporter_id", "status",
+        "reported_at", "registered_at", "closed_at", "rework_count", "extension_count", "late", "counted__kind", "counted__created_at",
+    )
+    out: dict[int, dict] = {}
     events: dict[int, dict[str, list[str]]] = {}
-    for owner, kind, at in IncidentEvent.objects.filter(incident_id__in=ids, kind__in=list(kind_measure)).order_by().values_list(
-        "incident_id", "kind", "created_at",
-    ):
-        events.setdefault(owner, {}).setdefault(kind_measure[kind], []).append(_day(at))
-    out = {}
-    for pk, zone, community, cell, department, category, reporter, status, reported, registered, closed, rework, extension in rows:
+    for (pk, zone, community, cell, department, category, reporter, status, reported, registered, closed, rework, extension, late,
+         kind, at) in rows:
+        if kind is not None:
+            events.setdefault(pk, {}).setdefault(kind_measure[kind], []).append(_day(at))
+        if pk in out:
+            continue
         out[pk] = {
             "zone": zone, "community": community, "cell": cell, "department": department or 0, "category": category,
             "reporter": reporter, "status": status, "reported": _day(reported), "registered": _day(registered),
-            "closed": _day(closed) if status == Status.CLOSED else None, "late": pk in late,
+            "closed": _day(closed) if status == Status.CLOSED else None, "late": late,
             "reworked": rework > 0, "extended": extension > 0,
-            "events": {measure: sorted(days) for measure, days in sorted(events.get(pk, {}).items())},
         }
+    for pk, signature in out.items():
+        signature["events"] = {measure: sorted(days) for measure, days in sorted(events.get(pk, {}).items())}
     return out
 
 
