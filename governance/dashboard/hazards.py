@@ -166,6 +166,7 @@ HEADLINE = ["rectification_rate", "on_time_rate", "major_rate", "supervised_rate
             AVERAGE_DAYS, "open_overdue", "open_overdue_major", "open"]
 UNIT_COLUMNS = ["due", "closed", "rectification_rate", "on_time_rate", "major_rate", "open_overdue"]
 _RECHECK_KEYS = {"rechecked", "rechecked_passed"}
+_DEADLINE_KEYS = {"deadline_due", "deadline_kept"}
 
 
 def needed(keys: Iterable[str]) -> list[str]:
@@ -200,17 +201,23 @@ class HazardCounter:
     measures: dict[str, Measure] = field(default_factory=lambda: MEASURES)
 
     def _alive(self) -> QuerySet:
-        """The hazards a period measure can count: every period condition (but the first-recheck
-        ones) needs a live hazard alive during the period or whose first deadline fell in it. On
-        PostgreSQL "alive during the period" is a range overlap served by the `hazard_alive` GiST
-        index (inspections 0012), so the rows read are those of the period, whatever its age (at
-        600,000 hazards a month two years back read 174,000 rows before; docs/performance.md)."""
+        """The hazards a period measure (but the deadline and first-recheck ones) can count: the live
+        hazards alive during the period. On PostgreSQL that is a range overlap served by the
+        `hazard_alive_covering` GiST index (inspections 0012, 0014), which also carries every column
+        those conditions read: an index-only scan of the period's rows, whatever its age (at 600,000
+        hazards a month two years back read 174,000 rows before, docs/performance.md)."""
         lo, hi = self.period.lo, self.period.hi
-        rows = self.hazards.filter(self.extra).order_by()
+        rows = self.hazards.filter(self.extra).filter(m.live()).order_by()
         if connections[rows.db].vendor != "postgresql":
-            return rows.filter(m.open_at(lo) | Q(recorded_at__gte=lo) | Q(first_due_at__gte=lo))
-        return rows.alias(alive=m.AliveRange()).filter(
-            m.live() & (Q(alive__overlap=m.range_of(lo, hi)) | m.between("first_due_at", lo, hi)))
+            # the same set as the range overlap: closed (if at all) from lo on, and begun before hi
+            return rows.filter(m.open_at(lo) & (Q(recorded_at__lt=hi) | Q(closed_at__lt=hi)))
+        return rows.alias(alive=m.AliveRange()).filter(alive__overlap=m.range_of(lo, hi))
+
+    def _deadlines(self) -> QuerySet:
+        """The hazards the deadline measures can count: live, first deadline in the period (an
+        index-only scan of the covering `hazard_deadlines` on PostgreSQL). A hazard may be closed
+        before its deadline's period began, so this is not a subset of `_alive`."""
+        return self.hazards.filter(self.extra).filter(m.live() & m.between("first_due_at", self.period.lo, self.period.hi)).order_by()
 
     def _open(self) -> QuerySet:
         """The hazards a measure of now can count: the open ones (an index-only scan of
@@ -224,13 +231,15 @@ class HazardCounter:
 
     def by(self, group: str | None = None) -> dict:
         """{group value: {key: count}} (or {key: count} without a group): one grouped query over the
-        period's hazards, one over the open ones for the measures of now, one over the period's
-        rechecks for the first-recheck measures (each only when such a measure is asked for)."""
+        period's hazards, one over those with their first deadline in it, one over the open ones for
+        the measures of now, one over the period's rechecks for the first-recheck measures (each only
+        when such a measure is asked for)."""
         rechecks = [key for key in self.keys if key in _RECHECK_KEYS]
         now = [key for key in self.keys if self.measures[key].when == NOW]
-        period = [key for key in self.keys if key not in rechecks and key not in now]
+        deadlines = [key for key in self.keys if key in _DEADLINE_KEYS]
+        period = [key for key in self.keys if key not in rechecks and key not in now and key not in deadlines]
         out: dict = {}
-        for keys, rows in ((rechecks, self._rechecked), (now, self._open), (period, self._alive)):
+        for keys, rows in ((rechecks, self._rechecked), (now, self._open), (deadlines, self._deadlines), (period, self._alive)):
             if not keys:
                 continue
             rows = rows()
@@ -334,18 +343,26 @@ def _unit_rows(user, scope: Scope):
             Community.objects.visible_to(user).filter(zone_id=scope.zone.pk).order_by("code").values_list("pk", "name"))
 
 
-def hazard_section(user, scope: Scope, period: Period, now: dt.datetime | None = None) -> dict:
-    """The dashboards' "hazards" section: the headline figures and the zones (or the zone's
-    communities) with theirs; 5 grouped queries plus the units, whatever the number of hazards."""
+def hazard_counts(user, scope: Scope, period: Period, now: dt.datetime | None = None) -> dict:
+    """The numbers behind the section (6 grouped queries, whatever the number of hazards): per unit
+    (zone, or the zone's community) its count of each measure and its working days, and when they
+    were counted. Plain data, so the dashboard cache keeps it (governance.dashboard.cache)."""
     now = now or timezone.now()
-    hazards = scoped_hazards(user, scope)
-    keys = needed([*HEADLINE, *UNIT_COLUMNS])
-    counter = HazardCounter(hazards, now, keys, period)
-    filter_name, column, units = _unit_rows(user, scope)
+    counter = HazardCounter(scoped_hazards(user, scope), now, needed([*HEADLINE, *UNIT_COLUMNS]), period)
+    column = "community_id" if scope.zone else "zone_id"
     groups = counter.by(column)
-    days = counter.working_days(column)
-    for value, total in days.items():
+    for value, total in counter.working_days(column).items():
         groups.setdefault(value, {})["working_days"] = total
+    return {"computed_at": now, "groups": groups}
+
+
+def hazard_section(user, scope: Scope, period: Period, now: dt.datetime | None = None, counts: dict | None = None) -> dict:
+    """The dashboards' "hazards" section: the headline figures and the zones (or the zone's
+    communities) with theirs, from `counts` (hazard_counts', cached or not) plus the units' names."""
+    counts = counts if counts is not None else hazard_counts(user, scope, period, now)
+    groups = counts["groups"]
+    keys = needed([*HEADLINE, *UNIT_COLUMNS])
+    filter_name, _column, units = _unit_rows(user, scope)
     totals = {key: sum(g.get(key, 0) or 0 for g in groups.values()) for key in [*keys, "working_days"]}
     figures = [cell(key, totals, period, scope) | {"label": label(key), "help": help_text(key)} for key in HEADLINE]
     rows = []

@@ -16,6 +16,7 @@ from casework.audit import record_export
 from casework.spreadsheets import CONTENT_TYPE as XLSX
 from governance.dashboard import exports as dashboard_exports
 from governance.dashboard import hazards as hazard_measures
+from governance.dashboard.cache import cached_hazard_counts
 from governance.dashboard.report import dashboard_report
 from governance.dashboard.selectors import PRESETS, can_view_dashboard, period_from, resolve_scope
 from grids.models import Zone
@@ -80,7 +81,8 @@ def dashboard(request, zone_id: int | None = None):
         + f"?start={period.start.isoformat()}&end={period.end.isoformat()}",
     }
     # the hazards section (issue 12): its own measures, same scope and period
-    context["hazards"] = hazard_measures.hazard_section(request.user, scope, period)
+    counts = cached_hazard_counts(request.user, scope, period)
+    context["hazards"] = hazard_measures.hazard_section(request.user, scope, period, counts=counts)
     context["hazard_definitions"] = hazard_measures.definitions()
     return render(request, "governance/dashboard/dashboard.html", context, status=400 if errors else 200)
 

@@ -143,10 +143,11 @@ class Hazard(ClockedBase):
             models.Index(fields=["warn_at"], condition=Q(due_at__isnull=False), name="hazard_warn"),
             models.Index(fields=["recheck_due_at"], condition=Q(recheck_due_at__isnull=False), name="hazard_recheck_due"),
             models.Index(fields=["referral_due_at"], condition=Q(referral_due_at__isnull=False), name="hazard_referral_due"),
-            # the hazard measures' "first deadline in the period" (hazard_alive, a GiST index on
-            # PostgreSQL only, serves "alive during the period": inspections 0012)
-            models.Index(fields=["first_due_at"], condition=Q(first_due_at__isnull=False, confirmed_at__isnull=False),
-                         name="hazard_first_due"),
+            # the hazard measures' "first deadline in the period", read from the index alone on
+            # PostgreSQL (hazard_alive_covering, a GiST index there only, serves "alive during the
+            # period" the same way: inspections 0012 and 0014)
+            models.Index(fields=["first_due_at"], include=["status", "closed_on_time", "zone", "community", "confirmed_at", "id"],
+                         condition=Q(first_due_at__isnull=False, confirmed_at__isnull=False), name="hazard_deadlines"),
             # the measures of now (open, overdue, major overdue) per zone, community or sector, read
             # from the index alone (a covering index on PostgreSQL; a plain one on SQLite)
             models.Index(fields=["zone", "community"], include=["status", "due_at", "level", "enterprise", "id"],

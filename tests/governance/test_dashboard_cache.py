@@ -61,9 +61,8 @@ def test_pages_read_warmed_numbers_without_counting(world, cats, page_for, api_f
     # Only the request's own reads remain: session, user and the zones for the switcher (page),
     # nothing but the cache for the API (forced authentication).
     page_client, api_client = page_for(world.users.street), api_for(world.users.street)
-    # The hazards section (governance/dashboard/hazards.py) is not warmed: its 6 grouped reads run
-    # (the period's hazards, the open ones, the period's rechecks, two for the average days; the units).
-    with django_assert_num_queries(3 + 6):
+    # The hazards section's counts are warmed too (their own entry): only its units' names are read.
+    with django_assert_num_queries(3 + 1):
         page = page_client.get(reverse("dashboard:subdistrict") + query)
     assert page.status_code == 200
     with django_assert_num_queries(0):
@@ -75,7 +74,7 @@ def test_pages_read_warmed_numbers_without_counting(world, cats, page_for, api_f
 def test_a_second_run_without_changes_counts_nothing(world, cats, django_assert_num_queries):
     dd.build(world, cats)
     dashboard_cache.warm_dashboards(NOW)
-    with django_assert_num_queries(2):  # the change stamp and the zones
+    with django_assert_num_queries(3):  # the two change stamps (cases, hazards) and the zones
         done = dashboard_cache.warm_dashboards(NOW + dt.timedelta(minutes=1))
     assert set(done.values()) == {False}
 
@@ -103,8 +102,9 @@ def test_an_old_entry_is_recomputed_even_without_changes(world, cats):
 
 def test_an_entry_the_page_computed_is_kept_by_the_warmer(world, cats):
     dd.build(world, cats)
-    numbers = dashboard_cache.cached_numbers(world.users.street, Scope(), period_from({}))  # this month
-    assert numbers["stamp"] == dashboard_cache.data_stamp()
+    numbers = dashboard_cache.cached_numbers(world.users.street, Scope(), period_from({}))  # this month, as the page
+    hazards = dashboard_cache.cached_hazard_counts(world.users.street, Scope(), period_from({}))
+    assert numbers["stamp"] == dashboard_cache.data_stamp() and hazards["stamp"] == dashboard_cache.hazard_stamp()
     done = dashboard_cache.warm_dashboards(numbers["computed_at"] + dt.timedelta(minutes=1))
     assert done["subdistrict"] is False and done[f"zone-{world.zone_a.pk}"] is True
 

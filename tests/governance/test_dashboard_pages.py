@@ -180,7 +180,7 @@ def test_query_counts_do_not_grow_with_the_number_of_cases(world, cats, page_for
             dashboard_numbers(street, Scope(), dd.OCTOBER)
         with django_assert_num_queries(13):  # + the zone's grid workers and their reports
             dashboard_numbers(leader, Scope(world.zone_a), dd.OCTOBER)
-        with django_assert_num_queries(11 + 3 + 6):  # + session, user, the zones for the switcher; the hazards section (6 reads)
+        with django_assert_num_queries(11 + 3 + 7):  # + session, user, the zones for the switcher; the hazards section (7 reads)
             assert page.get(reverse("dashboard:subdistrict") + OCTOBER_QUERY).status_code == 200
         with django_assert_num_queries(11):
             assert api.get(reverse("api-dashboard") + OCTOBER_QUERY).status_code == 200

@@ -200,10 +200,10 @@ def test_quiet_events_and_unchanged_cases_write_nothing(world, cats, django_asse
     rows = list(DailyCount.objects.order_by("pk").values_list("pk", "n"))
     services.apply_action(case.pk, actor=world.users.zone_leader, action=Action.COMMENT, params={"note": "Still there"})
     assert list(DailyCount.objects.order_by("pk").values_list("pk", "n")) == rows
-    with django_assert_num_queries(3):  # claim (create or lock) the contribution, 2 reads; nothing written
+    with django_assert_num_queries(2):  # claim (create or lock) the contribution, read the case; nothing written
         assert refresh("incidents", [case.pk]) == 0
     Incident.objects.filter(pk=case.pk).update(status="closed", closed_at=case.reported_at)
-    with django_assert_num_queries(5):  # … and, for a change, the counts' upsert and the new signature
+    with django_assert_num_queries(4):  # … and, for a change, the counts' upsert and the new signature
         assert refresh("incidents", [case.pk]) == 1
     assert differences("incidents") == {}
 
