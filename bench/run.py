@@ -43,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--requests", type=int, default=60, help="timed requests per page (default 60)")
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: best on 2 cores, docs/performance.md)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread workers)")
     parser.add_argument("--intake", type=int, default=400, help="cases filed through the API (default 400)")
     parser.add_argument("--concurrency", type=int, default=8)

@@ -47,7 +47,7 @@ def open_at(lo: dt.datetime) -> Q:
 
 class AliveRange(Func):
     """(PostgreSQL) The hazard's life as a range: from recording to closing, both included, open
-    while it is not closed. The `hazard_alive` GiST index (inspections 0012) is built on exactly this
+    while it is not closed. The `hazard_alive_covering` GiST index (inspections 0012, 0014) is built on exactly this
     expression over the live hazards, so `alive__overlap` finds the hazards alive during a period with
     one index scan, however old the period. LEAST keeps the range valid for a closing time before the
     recording time (never written by the services, but an index expression must never fail)."""
