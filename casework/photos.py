@@ -27,11 +27,14 @@ from contextvars import ContextVar
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from casework.jobs import enqueue_after_commit
 
 if TYPE_CHECKING:
     from casework.models import PhotoBase
@@ -169,9 +172,6 @@ def attach_photos(model: type[PhotoBase], uploads: list[CleanedPhoto | ReceivedP
         photos.append(photo)
     pending = [photo.pk for photo in photos if not photo.processed]
     if pending:
-        from casework.tasks import process_photos
-        from grids.jobs import enqueue_after_commit
-
         enqueue_after_commit(process_photos, model._meta.label, pending)
     return photos
 
@@ -215,6 +215,20 @@ def process_rows(model_label: str, ids: list[int]) -> int:
 
     model = apps.get_model(model_label)
     return sum(process_photo(photo) for photo in model.objects.filter(pk__in=ids, processed=False).order_by("pk"))
+
+
+# The tasks (named as casework.tasks, where Celery's autodiscovery finds them): thin, the work is above.
+@shared_task(name="casework.tasks.process_photos", ignore_result=True)
+def process_photos(model_label: str, photo_ids: list[int]) -> int:
+    """Enqueued after the commit that stored these photos as received; what it misses, beat's
+    process_pending_photos does."""
+    return process_rows(model_label, photo_ids)
+
+
+@shared_task(name="casework.tasks.process_pending_photos", ignore_result=True)
+def process_pending_photos() -> int:
+    """Beat runs this every minute; safe to run twice, concurrently or late."""
+    return process_pending()
 
 
 def pending_models() -> list[type[PhotoBase]]:

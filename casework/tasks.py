@@ -1,18 +1,7 @@
-"""The shared machinery's Celery tasks: photos re-encoded after the request (casework.photos)."""
+"""The shared machinery's Celery tasks, where autodiscovery looks: photos re-encoded after the
+request. They are defined beside their work in casework.photos (which enqueues them), so that
+module needs nothing from this one."""
 
-from celery import shared_task
+from casework.photos import process_pending_photos, process_photos
 
-from casework import photos
-
-
-@shared_task(ignore_result=True)
-def process_photos(model_label: str, photo_ids: list[int]) -> int:
-    """Enqueued after the commit that stored these photos as received; what it misses, beat's
-    process_pending_photos does."""
-    return photos.process_rows(model_label, photo_ids)
-
-
-@shared_task(ignore_result=True)
-def process_pending_photos() -> int:
-    """Beat runs this every minute; safe to run twice, concurrently or late."""
-    return photos.process_pending()
+__all__ = ["process_pending_photos", "process_photos"]

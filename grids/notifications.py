@@ -22,7 +22,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from grids.jobs import enqueue_after_commit
+from casework.jobs import enqueue_after_commit
 from grids.models import Delivery, Notification
 from grids.outbox import channels
 from grids.tasks import send_deliveries

@@ -17,7 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from casework import photos
-from casework.tasks import process_pending_photos, process_photos
+from casework.photos import process_pending_photos, process_photos
 from incidents.models import IncidentPhoto, PhotoKind
 from inspections.models import HazardPhoto
 from tests.incidents import factories as cf

@@ -117,7 +117,7 @@ def test_redis_url_selects_redis_for_cache_and_broker(tmp_path):
 # What beat runs everywhere (the dashboards' warming only with a shared cache).
 BEAT = ["compute-assessment-scores", "prepare-weekly-agenda", "purge-audit-trail", "refresh-weekly-agenda",
         "remove-expired-personal-data", "sweep-appeals", "sweep-deadlines", "sweep-hazard-deadlines", "sweep-interviews"]
-BEAT = sorted([*BEAT, "sweep-contractor-major-reports"])
+BEAT = sorted([*BEAT, "sweep-contractor-major-reports", "process-pending-photos"])
 
 
 def test_dashboards_are_warmed_by_beat_only_with_a_shared_cache(tmp_path):

@@ -159,7 +159,7 @@ def broker_down(settings):
 def test_intake_answers_quickly_when_the_broker_is_down(world, cats, api_for, broker_down, caplog, django_capture_on_commit_callbacks):
     worker = api_for(world.users.worker)
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="grids.jobs"), django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with caplog.at_level(logging.WARNING, logger="casework.jobs"), django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = worker.post(URL, {"category": cats.gas.pk, "description": "gas smell", **point(world.cell_a1x)}, format="json")
     elapsed = time.monotonic() - started
     assert response.status_code == 201, response.content

@@ -18,5 +18,12 @@ def test_the_hazard_sweeps_update_can_be_heap_only(postgres):
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'inspections_hazard'")
         (options,) = cursor.fetchone()
     assert len(indexes) > 10
-    assert [name for name, definition in indexes if any(column in definition for column in LADDER_COLUMNS)] == []
+    # Except: the covering index of the period's measures (inspections 0014) carries supervised_at,
+    # as an INCLUDE column only. It is written by one rung alone (挂牌督办: a major hazard at its second
+    # missed deadline), so those few updates are not heap-only; every other rung's still are.
+    exempt = {("hazard_alive_covering", "supervised_at")}
+    assert [(name, column) for name, definition in indexes for column in LADDER_COLUMNS
+            if column in definition and (name, column) not in exempt] == []
+    (covering,) = [definition for name, definition in indexes if name == "hazard_alive_covering"]
+    assert "supervised_at" in covering.split("INCLUDE", 1)[1] and "supervised_at" not in covering.split("INCLUDE", 1)[0]
     assert "fillfactor=50" in (options or [])

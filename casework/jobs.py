@@ -3,8 +3,9 @@
 A write never fails because the broker is down: the job is sent after commit (so a rolled-back
 transaction sends nothing), without Celery's connection retries, and a broker error is logged,
 not raised. So enqueue this way only work that is also recorded in the database and picked up by
-a periodic sweep when the message is lost: today the notification deliveries (`Delivery` rows,
-re-sent by the beat task grids.tasks.resend_due_notifications).
+a periodic sweep when the message is lost: the notification deliveries (`Delivery` rows, re-sent
+by the beat task grids.tasks.resend_due_notifications) and the photos to re-encode (`processed`
+False, caught up by casework.tasks.process_pending_photos).
 """
 
 from __future__ import annotations
