@@ -15,6 +15,7 @@ Every answer is inline, `Cache-Control: private` and `X-Content-Type-Options: no
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -23,6 +24,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
 
 ACCEL_MODES = ("", "x-accel", "x-sendfile")
 CACHE_CONTROL = "private, max-age=86400"
@@ -52,7 +55,11 @@ def _processed(fieldfile):
 
     photo = getattr(fieldfile, "instance", None)
     if isinstance(photo, PhotoBase) and not photo.processed and fieldfile.field.attname == "image":
-        process_photo(photo)
+        try:
+            process_photo(photo)
+        except Exception:  # a 500 would say the server broke; the photo is only not ready: logged, 404
+            logger.exception("Photo %s %s: re-encoding before sending failed", type(photo)._meta.label, photo.pk)
+            raise Http404 from None
         if not photo.processed:
             raise Http404
         return photo.image

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from celery import shared_task
@@ -178,12 +179,13 @@ def attach_photos(model: type[PhotoBase], uploads: list[CleanedPhoto | ReceivedP
 
 def process_photo(photo: PhotoBase) -> bool:
     """Re-encode one stored-as-received photo in place (idempotent; the row is locked meanwhile).
-    Returns whether this call processed it; False when it was done already or is gone. A file
-    that cannot be re-encoded after all is deleted with its row (and logged)."""
+    Returns whether this call processed it; False when it was done already, is gone, or could not
+    be read now (a storage error: logged, left pending for beat's next run). A file that is not an
+    image after all is deleted with its row (and logged)."""
     from django.db import transaction
 
     model = type(photo)
-    with transaction.atomic():
+    with files_discarded_on_error(), transaction.atomic():
         row = model.objects.select_for_update().filter(pk=photo.pk, processed=False).first()
         if row is None:  # processed meanwhile (a task and a viewer raced), or deleted
             done = model.objects.filter(pk=photo.pk).values_list("image", "width", "height").first()
@@ -195,12 +197,23 @@ def process_photo(photo: PhotoBase) -> bool:
         try:
             with row.image.open("rb") as handle:
                 cleaned = clean_photo(handle)
-        except (ValidationError, OSError):
-            logger.error("Photo %s %s could not be re-encoded; it is removed", model._meta.label, row.pk, exc_info=True)
+        except FileNotFoundError:
+            if not _adopt_encoded(row, received):
+                logger.warning("Photo %s %s: its upload is missing; it stays pending", model._meta.label, row.pk)
+                return False
+            cleaned = None
+        except ValidationError:
+            logger.error("Photo %s %s is not a readable image after all; it is removed", model._meta.label, row.pk, exc_info=True)
             row.delete()
             transaction.on_commit(lambda: default_storage.delete(received))
             return False
-        _save_noted(row.image, cleaned)
+        except OSError:
+            logger.warning("Photo %s %s could not be read for re-encoding; it stays pending", model._meta.label, row.pk,
+                           exc_info=True)
+            return False
+        if cleaned is not None:
+            cleaned.name = f"{PurePosixPath(received).stem}.jpg"  # beside the upload: see _adopt_encoded
+            _save_noted(row.image, cleaned)  # removed again if the row's update fails
         row.processed = True
         row.save(update_fields=["image", "width", "height", "processed"])
         transaction.on_commit(lambda: default_storage.delete(received))
@@ -209,12 +222,28 @@ def process_photo(photo: PhotoBase) -> bool:
     return True
 
 
+def _adopt_encoded(row, received: str) -> bool:
+    """A row that names an upload already gone, whose re-encoded JPEG exists beside it (a backup
+    taken while it was re-encoded, then restored): point the row at the JPEG."""
+    encoded = str(PurePosixPath(received).with_suffix(".jpg"))
+    if not default_storage.exists(encoded):
+        return False
+    row.image = encoded  # the image field reads the new file's width and height
+    return True
+
+
 def process_rows(model_label: str, ids: list[int]) -> int:
     """Re-encode these rows of a PhotoBase model that are still as received; returns how many."""
     from django.apps import apps
 
     model = apps.get_model(model_label)
-    return sum(process_photo(photo) for photo in model.objects.filter(pk__in=ids, processed=False).order_by("pk"))
+    done = 0
+    for photo in model.objects.filter(pk__in=ids, processed=False).order_by("pk"):
+        try:
+            done += process_photo(photo)
+        except Exception:  # one bad photo must not hold up the others; it stays pending, and logged
+            logger.exception("Photo %s %s: re-encoding failed", model_label, photo.pk)
+    return done
 
 
 # The tasks (named as casework.tasks, where Celery's autodiscovery finds them): thin, the work is above.

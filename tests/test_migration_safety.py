@@ -55,8 +55,9 @@ BIG_TABLES = {
 }
 # (app, migration name) → why its operations on a big table are safe (reviewed by hand).
 REVIEWED: dict[tuple[str, str], str] = {
-    ("incidents", "0013_photos_processed"): "a boolean with a constant default: PostgreSQL 11+ adds it to the catalog "
-                                            "(no table rewrite, no scan) and Django then drops the default",
+    ("incidents", "0013_photos_processed"): "a boolean with a constant db_default: PostgreSQL 11+ adds it to the "
+                                            "catalog (no table rewrite, no scan), and the default stays, so the previous "
+                                            "release's inserts during the upgrade still work",
 }
 
 INDEXED_FIELD = "adds an index on the existing table {model}: use AddIndexConcurrently in a migration with atomic = False"

@@ -23,7 +23,8 @@ class PhotoBase(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # False while the file is the upload as received (checked, not yet re-encoded: never served).
-    processed = models.BooleanField(_("processed"), default=True)
+    # db_default too: during an upgrade the previous release's processes still insert rows without it.
+    processed = models.BooleanField(_("processed"), default=True, db_default=True)
 
     class Meta:
         abstract = True

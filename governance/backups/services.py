@@ -1,9 +1,12 @@
 """Backing up and restoring the whole system: the database and the media files.
 
 Backup: the database first, then the media. pg_dump (custom format) reads one consistent snapshot
-while the site runs; media files are only ever added (a photo is written before the row that
-names it commits, and a rolled-back one is deleted), so every file a row of the dump names exists
-when the media are copied afterwards. A file added after the snapshot may be copied too: harmless.
+while the site runs; media files are added (a photo is written before the row that names it
+commits, and a rolled-back one is deleted), so every file a row of the dump names exists when the
+media are copied afterwards. A file added after the snapshot may be copied too: harmless. The one
+file that goes away is a photo's upload as received, once it is re-encoded (casework.photos): it
+is skipped if it vanishes mid-copy, and the re-encoded JPEG beside it under the same name (`.jpg`
+for `.upload`) is what a restored row that still names the upload is given.
 On SQLite (the embedded demo) the database is copied with SQLite's online backup API, equally
 consistent. A manifest lists every file with its SHA-256, the code's commit and the applied
 migrations.
@@ -40,6 +43,14 @@ MEDIA_DIR = "media"
 # Row counts written into the manifest and checked after a restore: the case loop's main tables.
 COUNTED = ("incidents.Incident", "incidents.IncidentEvent", "incidents.IncidentPhoto", "grids.User",
            "inspections.Enterprise", "inspections.Hazard", "governance.AuditEntry")
+
+
+def _copy_unless_gone(source, target):
+    """shutil.copy2, skipping a file removed since the folder was listed (a re-encoded photo's upload)."""
+    try:
+        return shutil.copy2(source, target)
+    except FileNotFoundError:
+        return target
 
 
 def _vendor(db: dict) -> str:
@@ -123,7 +134,7 @@ def create_backup(destination: Path, *, alias: str = "default", media_root: Path
                 target.close()
             database_file = SQLITE_FILE
         if media_root.is_dir():
-            shutil.copytree(media_root, root / MEDIA_DIR, symlinks=False)
+            shutil.copytree(media_root, root / MEDIA_DIR, symlinks=False, copy_function=_copy_unless_gone)
         else:
             (root / MEDIA_DIR).mkdir()
         manifest.write(root, {

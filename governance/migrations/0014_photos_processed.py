@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='appealfile',
             name='processed',
-            field=models.BooleanField(default=True, verbose_name='processed'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='processed'),
         ),
         AddIndexConcurrently(
             model_name='appealfile',

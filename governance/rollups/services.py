@@ -71,18 +71,20 @@ def _claim(source_name: str, ids: list[int]) -> dict[int, dict | None]:
     writer that holds it, then seeing what it committed, as SELECT … FOR UPDATE would) and
     RETURNING gives its signature; a new row comes back with none."""
     table = connection.ops.quote_name(Contribution._meta.db_table)
-    values = ", ".join(["(%s, %s)"] * len(ids))
-    params: list = []
-    for pk in ids:
-        params += [source_name, pk]
+    rows: list = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (source, object_id) VALUES {values} "
-            f"ON CONFLICT (source, object_id) DO UPDATE SET signature = {table}.signature "
-            "RETURNING object_id, signature",
-            params,
-        )
-        rows = cursor.fetchall()
+        for start in range(0, len(ids), UPSERT_ROWS):  # ascending ids, chunk after chunk: one lock order
+            chunk = ids[start:start + UPSERT_ROWS]
+            params: list = []
+            for pk in chunk:
+                params += [source_name, pk]
+            cursor.execute(
+                f"INSERT INTO {table} (source, object_id) VALUES {', '.join(['(%s, %s)'] * len(chunk))} "
+                f"ON CONFLICT (source, object_id) DO UPDATE SET signature = {table}.signature "
+                "RETURNING object_id, signature",
+                params,
+            )
+            rows += cursor.fetchall()
     return {pk: json.loads(signature) if isinstance(signature, str) else signature for pk, signature in rows}
 
 

@@ -21,17 +21,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='hazardphoto',
             name='processed',
-            field=models.BooleanField(default=True, verbose_name='processed'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='processed'),
         ),
         migrations.AddField(
             model_name='inspectionphoto',
             name='processed',
-            field=models.BooleanField(default=True, verbose_name='processed'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='processed'),
         ),
         migrations.AddField(
             model_name='rectificationphoto',
             name='processed',
-            field=models.BooleanField(default=True, verbose_name='processed'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='processed'),
         ),
         AddIndexConcurrently(
             model_name='hazardphoto',

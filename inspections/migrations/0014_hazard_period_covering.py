@@ -24,12 +24,15 @@ PLAIN = (
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        # an interrupted earlier run may have left an INVALID copy, which IF NOT EXISTS would keep
+        schema_editor.execute('DROP INDEX CONCURRENTLY IF EXISTS "hazard_alive_covering"')
         schema_editor.execute(COVERING)
         schema_editor.execute('DROP INDEX CONCURRENTLY IF EXISTS "hazard_alive"')
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute('DROP INDEX CONCURRENTLY IF EXISTS "hazard_alive"')
         schema_editor.execute(PLAIN)
         schema_editor.execute('DROP INDEX CONCURRENTLY IF EXISTS "hazard_alive_covering"')
 

@@ -22,7 +22,7 @@ from casework import engine, parsers
 from casework.engine import Move, Step
 from casework.errors import Forbidden
 from casework.numbering import next_number
-from casework.photos import attach_photos, clean_photos, files_discarded_on_error
+from casework.photos import attach_photos, clean_photos, files_discarded_on_error, process_photo
 from grids.choices import Role
 from grids.models import Department
 from grids.notifications import notify
@@ -116,6 +116,10 @@ def _create(hazard: Hazard, photos: list, *, actor, now: datetime, copy_photos=(
         cite_clause(hazard.clause)
     if photos:
         attach_photos(HazardPhoto, photos, uploaded_by=actor, hazard=hazard)
+    # The answer's photos, re-encoded first if still as received (the hazard's rows share the file,
+    # so they must never point at an upload that its re-encoding will delete); one that could not
+    # be re-encoded was removed and is not copied.
+    copy_photos = [p for p in copy_photos if p.processed or process_photo(p) or p.processed]
     HazardPhoto.objects.bulk_create(
         HazardPhoto(hazard=hazard, image=p.image.name, width=p.width, height=p.height, uploaded_by=p.uploaded_by)
         for p in copy_photos)

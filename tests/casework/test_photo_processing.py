@@ -137,3 +137,45 @@ def test_a_single_image_field_is_reencoded_at_once(case, world, settings):
     assert photo.image.name.endswith(".jpg") and _no_metadata(Path(photo.image.path).read_bytes())
     with pytest.raises(TypeError):
         photos.save_cleaned(photo.image, io.BytesIO(b"raw"))
+
+
+def test_a_missing_upload_stays_pending_and_a_restored_row_finds_its_jpeg(case, world, page_for, settings):
+    photo = _attach(case, world)
+    received = Path(photo.image.path)
+    received.unlink()  # a storage fault, or a backup restored after the upload was re-encoded
+    assert photos.process_photo(photo) is False and IncidentPhoto.objects.get(pk=photo.pk).processed is False
+    assert page_for(world.users.zone_leader).get(reverse("incidents:photo", args=[case.pk, photo.pk])).status_code == 404
+    # The re-encoded JPEG is written beside the upload under the same name: a restored row adopts it.
+    received.with_suffix(".jpg").write_bytes(cf.jpeg_bytes((64, 48)))
+    assert photos.process_photo(photo) is True
+    photo.refresh_from_db()
+    assert photo.processed and photo.image.name.endswith(received.stem + ".jpg") and (photo.width, photo.height) == (64, 48)
+
+
+def test_one_failing_photo_does_not_hold_up_the_others(case, world):
+    first, second = _attach(case, world), _attach(case, world)
+    real = photos.process_photo
+
+    def flaky(photo):
+        if photo.pk == first.pk:
+            raise RuntimeError("an unexpected failure")
+        return real(photo)
+
+    with mock.patch.object(photos, "process_photo", side_effect=flaky):
+        assert photos.process_rows("incidents.IncidentPhoto", [first.pk, second.pk]) == 1
+    assert list(IncidentPhoto.objects.order_by("pk").values_list("processed", flat=True)) == [False, True]
+
+
+def test_the_upgrade_window_inserts_without_the_column(case, world):
+    """The previous release's processes insert photo rows without `processed` while `migrate` runs:
+    the column's database default answers for them."""
+    from django.db import connection
+
+    table = IncidentPhoto._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (image, width, height, uploaded_by_id, created_at, incident_id, kind) "
+            "VALUES (%s, 1, 1, %s, %s, %s, %s)",
+            ["incidents/old.jpg", world.users.worker.pk, timezone.now(), case.pk, PhotoKind.REPORT],
+        )
+    assert IncidentPhoto.objects.get(image="incidents/old.jpg").processed is True

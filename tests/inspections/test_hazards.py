@@ -41,6 +41,11 @@ def test_a_failed_item_raises_a_prefilled_hazard_in_one_tap(world, enterprises, 
     passed = client.post("/api/v1/hazards/", {"answer": inspection.answers.get(item__code="G3").pk}, format="json")
     assert passed.status_code == 400 and "answer" in passed.json()
     assert HazardPhoto.objects.filter(hazard_id=body["id"]).count() == 1
+    # The answer's photo was re-encoded before the hazard's row was made to share its file.
+    (copied,) = HazardPhoto.objects.filter(hazard_id=body["id"])
+    (original,) = answer.photos.all()
+    assert copied.processed and original.processed and copied.image.name == original.image.name
+    assert copied.image.name.endswith(".jpg")
 
 
 def test_the_confirmer_sets_the_level_and_a_major_needs_its_reason(world, enterprises, checklist, make_inspection, api_for):

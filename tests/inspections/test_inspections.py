@@ -122,7 +122,13 @@ def test_photos_and_signature_are_re_encoded(world, enterprises, checklist, make
     page = page_for(world.users.safety)
     assert page.get(f"/inspections/inspections/{inspection.pk}/signature/").status_code == 200
     photo = inspection.photos.get()
-    assert page.get(f"/inspections/inspections/{inspection.pk}/photos/{photo.pk}/").status_code == 200
+    assert not photo.processed  # re-encoded after the request (casework.photos) …
+    sent = page.get(f"/inspections/inspections/{inspection.pk}/photos/{photo.pk}/")
+    assert sent.status_code == 200
+    with Image.open(io.BytesIO(b"".join(sent.streaming_content))) as image:
+        assert image.format == "JPEG"  # … and never sent as received (it was a PNG)
+    photo.refresh_from_db()
+    assert photo.processed and photo.image.name.endswith(".jpg")
     assert page_for(world.users.worker_b).get(f"/inspections/inspections/{inspection.pk}/signature/").status_code == 404
     # Only who recorded it adds to it.
     assert api_for(world.users.safety_a).post(f"/api/v1/inspections/{inspection.pk}/photos/", {"photos": [png()]},
