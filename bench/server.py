@@ -23,18 +23,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stat(pid) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (None once the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def children(pid: int) -> list[int]:
     """Process ids whose parent is `pid` (the gunicorn workers of a master)."""
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
+        if entry.isdigit() and (fields := _stat(entry)) is not None and int(fields[1]) == pid:
             found.append(int(entry))
     return sorted(found)
 
@@ -44,12 +46,8 @@ def cpu_seconds(pids) -> float:
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        if (fields := _stat(pid)) is not None:
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / tick
 
 

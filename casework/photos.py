@@ -284,9 +284,7 @@ def process_pending(*, older_than: timedelta = PENDING_GRACE, limit: int = 500) 
 
 def _save_noted(field_file, content: ContentFile) -> None:
     field_file.save(content.name, content, save=False)
-    written = _written.get()
-    if written is not None:
-        written.append(field_file.name)
+    note_written(field_file.name)
 
 
 def note_written(name: str) -> None:
